@@ -1,0 +1,182 @@
+/**
+ * The transport contract: everything the runtime needs from a message broker.
+ * `kafka://` (kafkajs) and `memory://` (in-process) implement it; another client is one more folder.
+ *
+ * Offsets are plain numbers (Kafka's int64 offsets stay far below 2^53 in practice).
+ * A committed offset is, as in Kafka, the offset of the NEXT message to read.
+ */
+
+export type Headers = Record<string, Buffer>;
+
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
+/** A message as consumed from a topic partition. */
+export interface Message {
+  topic: string;
+  partition: number;
+  offset: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  /** Milliseconds since the epoch. */
+  timestamp: number;
+  headers: Headers;
+}
+
+/** A message to produce. The runtime always chooses the partition (murmur2 by default). */
+export interface OutgoingMessage {
+  topic: string;
+  partition: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  /** Milliseconds since the epoch; the broker's time when absent. */
+  timestamp?: number;
+  headers?: Headers;
+}
+
+export interface RecordMetadata {
+  topic: string;
+  partition: number;
+  offset: number;
+  timestamp: number;
+}
+
+/** Messages of one partition, in offset order, delivered to the consumer's handler. */
+export interface MessageBatch {
+  topic: string;
+  partition: number;
+  messages: Message[];
+  /** Offset one past the last message in the partition when the batch was fetched (-1 if unknown). */
+  highWatermark: number;
+  /** The rebalance generation this batch belongs to; acks from older generations are void. */
+  generation: number;
+}
+
+export interface CommitOffset extends TopicPartition {
+  /** The next offset to read (last processed + 1). */
+  offset: number;
+}
+
+export interface ConsumerHandlers {
+  /**
+   * Called with each fetched batch. It must return promptly (it only enqueues): back-pressure
+   * is applied with pause()/resume(), never by blocking here, so a slow agent cannot stall
+   * heartbeats or a rebalance.
+   */
+  onBatch(batch: MessageBatch): void | Promise<void>;
+  /**
+   * Called after every completed rebalance with this member's whole new assignment. Messages
+   * delivered before it and not yet committed will be delivered again by whoever owns the
+   * partition now (at-least-once): drop them.
+   */
+  onAssigned(assignment: TopicPartition[], generation: number): void | Promise<void>;
+  /** Called when the group is left or the consumer crashed for good. */
+  onStopped?(error?: Error): void;
+}
+
+export interface ConsumerOptions {
+  groupId: string;
+  clientId: string;
+  autoOffsetReset: 'earliest' | 'latest';
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  rebalanceTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** Upper bound on bytes fetched per request. */
+  maxFetchBytes: number;
+  /** Upper bound on messages handed over per batch (0 = no bound). */
+  maxPollRecords: number;
+  /** Custom assignment protocols (kafkajs assigners); transports that cannot use them ignore them. */
+  partitionAssigners?: unknown[];
+}
+
+export interface TransportConsumer {
+  /** Adds topics to the subscription; call before start(). */
+  subscribe(topics: string[]): void;
+  /** Joins the group and starts fetching; resolves once running (the first assignment may come later). */
+  start(handlers: ConsumerHandlers): Promise<void>;
+  /** Commits offsets for partitions this member owns. Rejects when the group has moved on. */
+  commit(offsets: CommitOffset[]): Promise<void>;
+  /** Stops fetching these partitions until resume(); already delivered messages stay delivered. */
+  pause(partitions: TopicPartition[]): void;
+  resume(partitions: TopicPartition[]): void;
+  /** Next fetch of this partition starts at `offset`. */
+  seek(partition: TopicPartition, offset: number): void;
+  /** The current assignment (empty before the first rebalance). */
+  assignment(): TopicPartition[];
+  /** Leaves the group and stops fetching. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface ProducerOptions {
+  clientId: string;
+  /** -1 (all in-sync replicas), 0 or 1. */
+  acks: -1 | 0 | 1;
+  compression: 'none' | 'gzip' | 'snappy';
+  requestTimeoutMs: number;
+  /** Max bytes in one produce request. */
+  maxRequestSize: number;
+}
+
+export interface TransportProducer {
+  connect(): Promise<void>;
+  /** Sends messages as one request (per broker); resolves with one metadata per message, in order. */
+  sendBatch(messages: OutgoingMessage[]): Promise<RecordMetadata[]>;
+  disconnect(): Promise<void>;
+}
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  /** cleanup.policy=compact (with `deleting` too: compact,delete). */
+  compacting?: boolean;
+  deleting?: boolean;
+  retentionMs?: number;
+  config?: Record<string, string>;
+}
+
+export interface PartitionOffsets {
+  partition: number;
+  /** First available offset. */
+  low: number;
+  /** One past the last offset. */
+  high: number;
+}
+
+export interface TransportAdmin {
+  /** Creates the topics that do not exist; existing ones are left as they are. */
+  createTopics(specs: TopicSpec[]): Promise<void>;
+  deleteTopics(names: string[]): Promise<void>;
+  listTopics(): Promise<string[]>;
+  /** Partition count, or undefined when the topic does not exist. */
+  partitionCount(topic: string): Promise<number | undefined>;
+  topicOffsets(topic: string): Promise<PartitionOffsets[]>;
+  /** Committed offsets of a group for a topic (-1 where nothing is committed). */
+  committedOffsets(groupId: string, topic: string): Promise<CommitOffset[]>;
+  close(): Promise<void>;
+}
+
+export interface TransportOptions {
+  /** Broker URLs of this transport's scheme, e.g. ["kafka://127.0.0.1:9092"]. */
+  urls: string[];
+  clientId: string;
+  connectionTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** SASL credentials and TLS (runtime services issue); undefined = plaintext. */
+  sasl?: unknown;
+  ssl?: unknown;
+  /** Logger for client diagnostics. */
+  log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string, extra?: Record<string, unknown>) => void;
+}
+
+export interface Transport {
+  readonly scheme: string;
+  createConsumer(options: ConsumerOptions): TransportConsumer;
+  createProducer(options: ProducerOptions): TransportProducer;
+  createAdmin(): TransportAdmin;
+}
+
+export type TransportFactory = (options: TransportOptions) => Transport;
