@@ -1,0 +1,300 @@
+#!/usr/bin/env bash
+# A single-node Apache Kafka broker (KRaft, broker+controller) for tests and benchmarks,
+# assembled from Maven Central jars. No Docker, no system Kafka package.
+#
+#   bash scripts/kafka/broker.sh start | stop | status
+#
+# Environment (all optional):
+#   KAFKA_VERSION          Kafka release to run (default 3.9.2; Scala 2.13)
+#   KAFKA_PORT             client listener on 127.0.0.1 (default 9092)
+#   KAFKA_CONTROLLER_PORT  KRaft controller listener on 127.0.0.1 (default KAFKA_PORT + 1)
+#   KAFKA_READY_TIMEOUT    seconds to wait for the broker to serve (default 90)
+#   KAFKA_STOP_TIMEOUT     seconds between SIGTERM and SIGKILL on stop (default 30)
+#
+# Everything lives in scripts/kafka/.kafka/ (git-ignored): jars per version, and one instance
+# folder per client port with its config, cluster id, data, pid and log.
+#
+# Exit codes: 0 ok; 1 broker failed (start failed, not running for status); 2 usage;
+# 3 a port is held by a process this script did not start; 4 missing prerequisite (java, mvn, node).
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+KAFKA_VERSION=${KAFKA_VERSION:-3.9.2}
+SCALA_VERSION=${SCALA_VERSION:-2.13}
+KAFKA_PORT=${KAFKA_PORT:-9092}
+KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}
+KAFKA_READY_TIMEOUT=${KAFKA_READY_TIMEOUT:-90}
+KAFKA_STOP_TIMEOUT=${KAFKA_STOP_TIMEOUT:-30}
+HOST=127.0.0.1
+
+ROOT="$HERE/.kafka"
+DIST="$ROOT/kafka_${SCALA_VERSION}-${KAFKA_VERSION}"
+LIB="$DIST/lib"
+INSTANCE="$ROOT/broker-${KAFKA_PORT}"
+DATA="$INSTANCE/data-${KAFKA_VERSION}"
+PID_FILE="$INSTANCE/broker.pid"
+LOG_FILE="$INSTANCE/broker.log"
+STDOUT_FILE="$INSTANCE/broker.out"
+PROPS="$INSTANCE/server.properties"
+LOG4J="$INSTANCE/log4j.properties"
+CLUSTER_ID_FILE="$INSTANCE/cluster-id"
+
+JVM_FLAGS=(-Xms512m -Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:ParallelGCThreads=2
+  -XX:ConcGCThreads=1 -Djava.awt.headless=true -Djava.net.preferIPv4Stack=true)
+
+say() { echo "broker.sh: $*"; }
+die() {
+  local code=$1
+  shift
+  echo "broker.sh: $*" >&2
+  exit "$code"
+}
+
+now_ms() { date +%s%3N; }
+
+require() {
+  command -v "$1" >/dev/null 2>&1 || die 4 "'$1' is required but not installed ($2)"
+}
+
+port_answers() {
+  timeout 2 bash -c "exec 3<>/dev/tcp/$HOST/$1" 2>/dev/null
+}
+
+port_holder() {
+  ss -ltnp "sport = :$1" 2>/dev/null | awk 'NR > 1 { print $NF }' | head -n 1
+}
+
+# The pid of the broker this script started for this port, if that process is still alive
+# and is that broker (guards against a recycled pid).
+our_pid() {
+  [[ -f "$PID_FILE" ]] || return 1
+  local pid
+  pid=$(<"$PID_FILE")
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  kill -0 "$pid" 2>/dev/null || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$PROPS" || return 1
+  echo "$pid"
+}
+
+log_tail() {
+  local file
+  for file in "$LOG_FILE" "$STDOUT_FILE"; do
+    if [[ -s "$file" ]]; then
+      echo "---- last lines of $file ----" >&2
+      tail -n 40 "$file" >&2
+    fi
+  done
+}
+
+ensure_jars() {
+  if [[ -f "$LIB/.complete" ]]; then
+    return
+  fi
+  require mvn "Apache Maven, to fetch the Kafka jars from Maven Central"
+  mkdir -p "$DIST"
+  cat >"$DIST/pom.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0"
+         xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+         xsi:schemaLocation="http://maven.apache.org/POM/4.0.0 https://maven.apache.org/xsd/maven-4.0.0.xsd">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>faustgen.local</groupId>
+  <artifactId>kafka-broker</artifactId>
+  <version>${KAFKA_VERSION}</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency>
+      <groupId>org.apache.kafka</groupId>
+      <artifactId>kafka_${SCALA_VERSION}</artifactId>
+      <version>${KAFKA_VERSION}</version>
+    </dependency>
+    <dependency>
+      <groupId>org.slf4j</groupId>
+      <artifactId>slf4j-reload4j</artifactId>
+      <version>1.7.36</version>
+    </dependency>
+    <dependency>
+      <groupId>ch.qos.reload4j</groupId>
+      <artifactId>reload4j</artifactId>
+      <version>1.2.25</version>
+    </dependency>
+  </dependencies>
+</project>
+EOF
+  say "fetching Kafka ${KAFKA_VERSION} jars (Maven, cached in ~/.m2)"
+  rm -rf "$LIB"
+  if ! (cd "$DIST" && mvn -B -q -Dstyle.color=never dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=lib); then
+    die 1 "mvn could not fetch org.apache.kafka:kafka_${SCALA_VERSION}:${KAFKA_VERSION} (see the output above)"
+  fi
+  touch "$LIB/.complete"
+}
+
+write_config() {
+  mkdir -p "$DATA"
+  cat >"$PROPS" <<EOF
+# Written by scripts/kafka/broker.sh on every start; edit the script, not this file.
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@${HOST}:${KAFKA_CONTROLLER_PORT}
+listeners=PLAINTEXT://${HOST}:${KAFKA_PORT},CONTROLLER://${HOST}:${KAFKA_CONTROLLER_PORT}
+advertised.listeners=PLAINTEXT://${HOST}:${KAFKA_PORT}
+inter.broker.listener.name=PLAINTEXT
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=${DATA}
+num.partitions=1
+default.replication.factor=1
+min.insync.replicas=1
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=1
+group.initial.rebalance.delay.ms=0
+group.min.session.timeout.ms=1000
+num.network.threads=2
+num.io.threads=4
+log.cleaner.dedupe.buffer.size=2097152
+EOF
+  cat >"$LOG4J" <<EOF
+log4j.rootLogger=INFO, file
+log4j.appender.file=org.apache.log4j.RollingFileAppender
+log4j.appender.file.File=${LOG_FILE}
+log4j.appender.file.MaxFileSize=20MB
+log4j.appender.file.MaxBackupIndex=2
+log4j.appender.file.layout=org.apache.log4j.PatternLayout
+log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.kafka.request.logger=WARN
+log4j.logger.org.apache.kafka.clients=WARN
+log4j.logger.kafka.log.LogCleaner=WARN
+log4j.logger.state.change.logger=WARN
+EOF
+  if [[ ! -s "$CLUSTER_ID_FILE" ]]; then
+    head -c 16 /dev/urandom | base64 | tr '+/' '-_' | cut -c 1-22 >"$CLUSTER_ID_FILE"
+  fi
+}
+
+format_storage() {
+  [[ -f "$DATA/meta.properties" ]] && return
+  local out
+  if ! out=$(java -Dlog4j.configuration="file:$LOG4J" -cp "$LIB/*" kafka.tools.StorageTool format \
+    -t "$(<"$CLUSTER_ID_FILE")" -c "$PROPS" --ignore-formatted 2>&1); then
+    echo "$out" >&2
+    die 1 "formatting $DATA failed"
+  fi
+}
+
+wait_ready() {
+  node "$HERE/wait-ready.mjs" "kafka://${HOST}:${KAFKA_PORT}" "$((KAFKA_READY_TIMEOUT * 1000))" "$1"
+}
+
+elapsed_since() {
+  local ms=$(($(now_ms) - $1))
+  echo "$((ms / 1000)).$(((ms % 1000) / 100)) s"
+}
+
+cmd_start() {
+  require java "a JDK 17+, to run Kafka"
+  require node "Node.js, for the readiness check"
+  mkdir -p "$INSTANCE"
+  # One start at a time per instance: concurrent callers wait here and then reuse the broker.
+  exec 9>"$INSTANCE/.lock"
+  flock 9
+  local started pid
+  started=$(now_ms)
+
+  if pid=$(our_pid); then
+    if wait_ready "$pid"; then
+      say "broker ready in $(elapsed_since "$started") at ${HOST}:${KAFKA_PORT} (reused: pid $pid, started earlier by this script)"
+      return 0
+    fi
+    log_tail
+    die 1 "the broker started earlier (pid $pid) is running but does not serve at ${HOST}:${KAFKA_PORT}; run 'broker.sh stop' and start again"
+  fi
+  rm -f "$PID_FILE"
+
+  local port holder
+  for port in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
+    if port_answers "$port"; then
+      holder=$(port_holder "$port")
+      die 3 "port ${HOST}:${port} is held by another process${holder:+ ($holder)}, not by a broker this script started; stop it or choose other ports with KAFKA_PORT/KAFKA_CONTROLLER_PORT"
+    fi
+  done
+
+  ensure_jars
+  write_config
+  format_storage
+
+  : >"$STDOUT_FILE"
+  setsid java "${JVM_FLAGS[@]}" -Dlog4j.configuration="file:$LOG4J" -Dkafka.logs.dir="$INSTANCE" \
+    -cp "$LIB/*" kafka.Kafka "$PROPS" >"$STDOUT_FILE" 2>&1 </dev/null 9>&- &
+  pid=$!
+  echo "$pid" >"$PID_FILE"
+  say "starting Kafka ${KAFKA_VERSION} (pid $pid), log: $LOG_FILE"
+
+  if ! wait_ready "$pid"; then
+    log_tail
+    if kill -0 "$pid" 2>/dev/null; then
+      stop_pid "$pid" >/dev/null
+    fi
+    rm -f "$PID_FILE"
+    die 1 "Kafka did not become ready at ${HOST}:${KAFKA_PORT}"
+  fi
+  say "broker ready in $(elapsed_since "$started") at ${HOST}:${KAFKA_PORT} (pid $pid, Kafka ${KAFKA_VERSION})"
+}
+
+stop_pid() {
+  local pid=$1 waited=0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  while kill -0 "$pid" 2>/dev/null; do
+    if ((waited >= KAFKA_STOP_TIMEOUT * 10)); then
+      say "no exit ${KAFKA_STOP_TIMEOUT} s after SIGTERM: sending SIGKILL to $pid"
+      kill -KILL "$pid" 2>/dev/null || true
+      break
+    fi
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+}
+
+cmd_stop() {
+  local pid
+  if ! pid=$(our_pid); then
+    rm -f "$PID_FILE"
+    say "no broker started by this script is running on port ${KAFKA_PORT}"
+    return 0
+  fi
+  say "stopping the broker (pid $pid)"
+  stop_pid "$pid"
+  rm -f "$PID_FILE"
+  say "stopped"
+}
+
+cmd_status() {
+  local pid
+  if pid=$(our_pid); then
+    if port_answers "$KAFKA_PORT"; then
+      say "running: pid $pid, ${HOST}:${KAFKA_PORT}, Kafka ${KAFKA_VERSION}, log $LOG_FILE"
+      return 0
+    fi
+    say "process $pid is alive but ${HOST}:${KAFKA_PORT} does not answer (starting or stuck); log $LOG_FILE"
+    return 1
+  fi
+  if port_answers "$KAFKA_PORT"; then
+    say "not running from this checkout, but another process holds ${HOST}:${KAFKA_PORT}"
+    return 3
+  fi
+  say "not running (port ${KAFKA_PORT})"
+  return 1
+}
+
+case "${1:-}" in
+start) cmd_start ;;
+stop) cmd_stop ;;
+status) cmd_status ;;
+*)
+  echo "usage: $0 start|stop|status   (env: KAFKA_VERSION, KAFKA_PORT, KAFKA_CONTROLLER_PORT)" >&2
+  exit 2
+  ;;
+esac
