@@ -1,0 +1,124 @@
+// Runs the compiled tests: node scripts/run-tests.mjs <unit|integration|all> [filter...]
+//
+// Test files are dist/test/<suite>/**/*.test.js (build first). A filter keeps the files whose path
+// contains it. Unit tests run concurrently; integration and e2e tests run one file at a time since
+// they share one broker. FAUSTGEN_BROKER is passed through to the tests. Each suite prints node's
+// spec report; the run ends with the totals and exits non-zero when any suite failed.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DIST_TEST = join(ROOT, 'dist', 'test');
+
+/** name -> whether its files may run concurrently; e2e is optional. */
+const SUITES = {
+  unit: { serial: false, optional: false },
+  integration: { serial: true, optional: false },
+  e2e: { serial: true, optional: true },
+};
+const SELECTIONS = { unit: ['unit'], integration: ['integration'], all: ['unit', 'integration', 'e2e'] };
+
+function usage(message) {
+  if (message) console.error(`run-tests: ${message}`);
+  console.error('usage: node scripts/run-tests.mjs <unit|integration|all> [filter...]');
+  process.exit(2);
+}
+
+function findTestFiles(dir) {
+  const found = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...findTestFiles(path));
+    else if (entry.isFile() && entry.name.endsWith('.test.js')) found.push(path);
+  }
+  return found.sort();
+}
+
+/** Reads the totals node's TAP reporter writes at the end ("# pass 12"). */
+function readTotals(tapFile) {
+  const totals = { tests: 0, pass: 0, fail: 0, cancelled: 0, skipped: 0, todo: 0 };
+  if (!existsSync(tapFile)) return totals;
+  for (const line of readFileSync(tapFile, 'utf8').split('\n')) {
+    const match = /^# (tests|pass|fail|cancelled|skipped|todo) (\d+)$/.exec(line);
+    if (match) totals[match[1]] = Number(match[2]);
+  }
+  return totals;
+}
+
+function runNodeTest(files, serial, tapFile) {
+  const args = [
+    '--test',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tapFile}`,
+  ];
+  if (serial) args.push('--test-concurrency=1');
+  args.push(...files);
+  return new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit', env: process.env });
+    const forward = (signal) => child.kill(signal);
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
+      resolvePromise(code ?? (signal ? 128 : 1));
+    });
+  });
+}
+
+const [selection, ...filters] = process.argv.slice(2);
+if (!selection || !(selection in SELECTIONS)) usage(selection ? `unknown suite '${selection}'` : undefined);
+if (!existsSync(DIST_TEST)) usage(`${relative(ROOT, DIST_TEST)} does not exist: run 'npm run build' first`);
+
+const plan = [];
+for (const name of SELECTIONS[selection]) {
+  const dir = join(DIST_TEST, name);
+  if (!existsSync(dir)) {
+    if (SUITES[name].optional) continue;
+    console.error(`run-tests: ${relative(ROOT, dir)} does not exist (no ${name} tests compiled)`);
+    process.exit(1);
+  }
+  const files = findTestFiles(dir).filter(
+    (file) => filters.length === 0 || filters.some((filter) => relative(ROOT, file).includes(filter)),
+  );
+  if (files.length > 0) plan.push({ name, files });
+}
+if (plan.length === 0) {
+  const what = filters.length > 0 ? `matching ${filters.map((f) => `'${f}'`).join(', ')}` : 'at all';
+  console.error(`run-tests: no ${selection} test files ${what} under ${relative(ROOT, DIST_TEST)}`);
+  process.exit(1);
+}
+
+const tapDir = mkdtempSync(join(tmpdir(), 'faustgen-tests-'));
+const results = [];
+try {
+  for (const { name, files } of plan) {
+    console.log(
+      `\n== ${name} tests: ${files.length} file(s)${SUITES[name].serial ? ', one at a time' : ''} ==`,
+    );
+    const tapFile = join(tapDir, `${name}.tap`);
+    const code = await runNodeTest(files, SUITES[name].serial, tapFile);
+    results.push({ name, code, totals: readTotals(tapFile) });
+  }
+} finally {
+  rmSync(tapDir, { recursive: true, force: true });
+}
+
+console.log('\n== totals ==');
+for (const { name, code, totals } of results) {
+  const extra = ['cancelled', 'skipped', 'todo']
+    .filter((key) => totals[key] > 0)
+    .map((key) => `, ${key} ${totals[key]}`)
+    .join('');
+  const verdict = code === 0 ? 'ok' : `FAILED (exit ${code})`;
+  console.log(
+    `${name}: tests ${totals.tests}, pass ${totals.pass}, fail ${totals.fail}${extra} — ${verdict}`,
+  );
+}
+const failed = results.find((result) => result.code !== 0);
+process.exit(failed ? failed.code : 0);
