@@ -1,0 +1,3 @@
+export * from './broker.js';
+export * from './names.js';
+export * from './ports.js';
