@@ -169,7 +169,11 @@ export interface TransportOptions {
   sasl?: unknown;
   ssl?: unknown;
   /** Logger for client diagnostics. */
-  log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string, extra?: Record<string, unknown>) => void;
+  log?: (
+    level: 'debug' | 'info' | 'warn' | 'error',
+    message: string,
+    extra?: Record<string, unknown>,
+  ) => void;
 }
 
 export interface Transport {
