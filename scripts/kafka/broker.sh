@@ -121,10 +121,18 @@ ensure_jars() {
   </dependencies>
 </project>
 EOF
-  say "fetching Kafka ${KAFKA_VERSION} jars (Maven, cached in ~/.m2)"
   rm -rf "$LIB"
-  if ! (cd "$DIST" && mvn -B -q -Dstyle.color=never dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=lib); then
-    die 1 "mvn could not fetch org.apache.kafka:kafka_${SCALA_VERSION}:${KAFKA_VERSION} (see the output above)"
+  local mvn_log="$DIST/mvn.log"
+  local copy=(mvn -B -q -Dstyle.color=never dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=lib)
+  # Offline first: a fresh checkout copies the jars from ~/.m2 without asking Maven Central.
+  if (cd "$DIST" && "${copy[@]}" -o) >"$mvn_log" 2>&1; then
+    say "copied the Kafka ${KAFKA_VERSION} jars from the local Maven repository (~/.m2)"
+  else
+    say "fetching the Kafka ${KAFKA_VERSION} jars from Maven Central (cached in ~/.m2 afterwards)"
+    if ! (cd "$DIST" && "${copy[@]}") >"$mvn_log" 2>&1; then
+      cat "$mvn_log" >&2
+      die 1 "mvn could not fetch org.apache.kafka:kafka_${SCALA_VERSION}:${KAFKA_VERSION} (output above, also in $mvn_log)"
+    fi
   fi
   touch "$LIB/.complete"
 }
