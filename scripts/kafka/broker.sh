@@ -36,8 +36,18 @@ PID_FILE="$INSTANCE/broker.pid"
 LOG_FILE="$INSTANCE/broker.log"
 STDOUT_FILE="$INSTANCE/broker.out"
 PROPS="$INSTANCE/server.properties"
-LOG4J="$INSTANCE/log4j.properties"
 CLUSTER_ID_FILE="$INSTANCE/cluster-id"
+
+# Kafka 3.x logs through slf4j 1 + reload4j (log4j 1 API); Kafka 4.x through log4j2.
+if ((${KAFKA_VERSION%%.*} >= 4)); then
+  LOGGING_DEPS=(org.apache.logging.log4j:log4j-slf4j-impl:2.24.3)
+  LOG_CONFIG="$INSTANCE/log4j2.properties"
+  LOG_FLAG="-Dlog4j2.configurationFile=$LOG_CONFIG"
+else
+  LOGGING_DEPS=(org.slf4j:slf4j-reload4j:1.7.36 ch.qos.reload4j:reload4j:1.2.25)
+  LOG_CONFIG="$INSTANCE/log4j.properties"
+  LOG_FLAG="-Dlog4j.configuration=file:$LOG_CONFIG"
+fi
 
 JVM_FLAGS=(-Xms512m -Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:ParallelGCThreads=2
   -XX:ConcGCThreads=1 -Djava.awt.headless=true -Djava.net.preferIPv4Stack=true)
@@ -86,6 +96,57 @@ log_tail() {
   done
 }
 
+logging_dependencies() {
+  local coordinates group artifact version
+  for coordinates in "${LOGGING_DEPS[@]}"; do
+    IFS=: read -r group artifact version <<<"$coordinates"
+    printf '    <dependency>\n      <groupId>%s</groupId>\n      <artifactId>%s</artifactId>\n      <version>%s</version>\n    </dependency>\n' \
+      "$group" "$artifact" "$version"
+  done
+}
+
+write_log_config() {
+  if ((${KAFKA_VERSION%%.*} >= 4)); then
+    cat >"$LOG_CONFIG" <<EOF
+appender.file.type=RollingFile
+appender.file.name=file
+appender.file.fileName=${LOG_FILE}
+appender.file.filePattern=${LOG_FILE}.%i
+appender.file.layout.type=PatternLayout
+appender.file.layout.pattern=[%d] %p %m (%c)%n
+appender.file.policies.type=Policies
+appender.file.policies.size.type=SizeBasedTriggeringPolicy
+appender.file.policies.size.size=20MB
+appender.file.strategy.type=DefaultRolloverStrategy
+appender.file.strategy.max=2
+rootLogger.level=INFO
+rootLogger.appenderRef.file.ref=file
+logger.request.name=kafka.request.logger
+logger.request.level=WARN
+logger.clients.name=org.apache.kafka.clients
+logger.clients.level=WARN
+logger.cleaner.name=kafka.log.LogCleaner
+logger.cleaner.level=WARN
+logger.statechange.name=state.change.logger
+logger.statechange.level=WARN
+EOF
+  else
+    cat >"$LOG_CONFIG" <<EOF
+log4j.rootLogger=INFO, file
+log4j.appender.file=org.apache.log4j.RollingFileAppender
+log4j.appender.file.File=${LOG_FILE}
+log4j.appender.file.MaxFileSize=20MB
+log4j.appender.file.MaxBackupIndex=2
+log4j.appender.file.layout=org.apache.log4j.PatternLayout
+log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.kafka.request.logger=WARN
+log4j.logger.org.apache.kafka.clients=WARN
+log4j.logger.kafka.log.LogCleaner=WARN
+log4j.logger.state.change.logger=WARN
+EOF
+  fi
+}
+
 ensure_jars() {
   if [[ -f "$LIB/.complete" ]]; then
     return
@@ -108,16 +169,7 @@ ensure_jars() {
       <artifactId>kafka_${SCALA_VERSION}</artifactId>
       <version>${KAFKA_VERSION}</version>
     </dependency>
-    <dependency>
-      <groupId>org.slf4j</groupId>
-      <artifactId>slf4j-reload4j</artifactId>
-      <version>1.7.36</version>
-    </dependency>
-    <dependency>
-      <groupId>ch.qos.reload4j</groupId>
-      <artifactId>reload4j</artifactId>
-      <version>1.2.25</version>
-    </dependency>
+$(logging_dependencies)
   </dependencies>
 </project>
 EOF
@@ -164,19 +216,10 @@ num.network.threads=2
 num.io.threads=4
 log.cleaner.dedupe.buffer.size=2097152
 EOF
-  cat >"$LOG4J" <<EOF
-log4j.rootLogger=INFO, file
-log4j.appender.file=org.apache.log4j.RollingFileAppender
-log4j.appender.file.File=${LOG_FILE}
-log4j.appender.file.MaxFileSize=20MB
-log4j.appender.file.MaxBackupIndex=2
-log4j.appender.file.layout=org.apache.log4j.PatternLayout
-log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
-log4j.logger.kafka.request.logger=WARN
-log4j.logger.org.apache.kafka.clients=WARN
-log4j.logger.kafka.log.LogCleaner=WARN
-log4j.logger.state.change.logger=WARN
-EOF
+  if ((${KAFKA_VERSION%%.*} >= 4)); then
+    printf '%s\n' share.coordinator.state.topic.replication.factor=1 share.coordinator.state.topic.min.isr=1 >>"$PROPS"
+  fi
+  write_log_config
   if [[ ! -s "$CLUSTER_ID_FILE" ]]; then
     head -c 16 /dev/urandom | base64 | tr '+/' '-_' | cut -c 1-22 >"$CLUSTER_ID_FILE"
   fi
@@ -185,7 +228,7 @@ EOF
 format_storage() {
   [[ -f "$DATA/meta.properties" ]] && return
   local out
-  if ! out=$(java -Dlog4j.configuration="file:$LOG4J" -cp "$LIB/*" kafka.tools.StorageTool format \
+  if ! out=$(java "$LOG_FLAG" -cp "$LIB/*" kafka.tools.StorageTool format \
     -t "$(<"$CLUSTER_ID_FILE")" -c "$PROPS" --ignore-formatted 2>&1); then
     echo "$out" >&2
     die 1 "formatting $DATA failed"
@@ -234,7 +277,7 @@ cmd_start() {
   format_storage
 
   : >"$STDOUT_FILE"
-  setsid java "${JVM_FLAGS[@]}" -Dlog4j.configuration="file:$LOG4J" -Dkafka.logs.dir="$INSTANCE" \
+  setsid java "${JVM_FLAGS[@]}" "$LOG_FLAG" -Dkafka.logs.dir="$INSTANCE" \
     -cp "$LIB/*" kafka.Kafka "$PROPS" >"$STDOUT_FILE" 2>&1 </dev/null 9>&- &
   pid=$!
   echo "$pid" >"$PID_FILE"
