@@ -5,7 +5,7 @@
 #   bash scripts/kafka/broker.sh start | stop | status
 #
 # Environment (all optional):
-#   KAFKA_VERSION          Kafka release to run (default 3.9.2; Scala 2.13)
+#   KAFKA_VERSION          Kafka release to run (default 3.9.2, Scala 2.13; 4.x works too, e.g. 4.1.1)
 #   KAFKA_PORT             client listener on 127.0.0.1 (default 9092)
 #   KAFKA_CONTROLLER_PORT  KRaft controller listener on 127.0.0.1 (default KAFKA_PORT + 1)
 #   KAFKA_READY_TIMEOUT    seconds to wait for the broker to serve (default 90)
@@ -247,12 +247,12 @@ elapsed_since() {
 cmd_start() {
   require java "a JDK 17+, to run Kafka"
   require node "Node.js, for the readiness check"
+  local started pid
+  started=$(now_ms)
   mkdir -p "$INSTANCE"
   # One start at a time per instance: concurrent callers wait here and then reuse the broker.
   exec 9>"$INSTANCE/.lock"
   flock 9
-  local started pid
-  started=$(now_ms)
 
   if pid=$(our_pid); then
     if wait_ready "$pid"; then
