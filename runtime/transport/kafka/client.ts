@@ -1,0 +1,46 @@
+/**
+ * One kafkajs `Kafka` client per consumer, producer and admin.
+ *
+ * kafkajs caches committed offsets per group id inside a `Kafka` instance and every consumer it
+ * creates shares that cache; two members of one group created from one instance would clear each
+ * other's view on every rebalance. A client is only configuration, so each of ours gets its own.
+ */
+import type { ConnectionOptions } from 'node:tls';
+import kafkajs, { type Kafka as KafkaClient, type RetryOptions, type SASLOptions } from 'kafkajs';
+import type { TransportOptions } from '../types.js';
+import { kafkaBrokerAddresses } from './brokers.js';
+import { kafkaLogCreator, kafkaLogLevel } from './logging.js';
+
+const { Kafka } = kafkajs;
+
+/**
+ * Retries of the cluster layer: connecting, metadata, finding the group coordinator. Short, so an
+ * unreachable broker fails connect() in about a second and a half rather than half a minute.
+ */
+export const CLUSTER_RETRY: RetryOptions = { initialRetryTime: 100, retries: 4, maxRetryTime: 2_000 };
+
+/**
+ * Retries of operations (produce, fetch, commit, admin requests) on retriable errors such as a
+ * leader moving: about a minute in all before an operation fails.
+ */
+export const OPERATION_RETRY: RetryOptions = { initialRetryTime: 300, retries: 8, maxRetryTime: 30_000 };
+
+export interface ClientSettings {
+  clientId: string;
+  requestTimeoutMs: number;
+}
+
+export function createKafkaClient(options: TransportOptions, settings: ClientSettings): KafkaClient {
+  return new Kafka({
+    clientId: settings.clientId,
+    brokers: kafkaBrokerAddresses(options.urls),
+    connectionTimeout: options.connectionTimeoutMs,
+    requestTimeout: settings.requestTimeoutMs,
+    retry: CLUSTER_RETRY,
+    // Shapes are kafkajs's own; the security settings produce them.
+    ssl: options.ssl as ConnectionOptions | boolean | undefined,
+    sasl: options.sasl as SASLOptions | undefined,
+    logLevel: kafkaLogLevel(options.log),
+    logCreator: kafkaLogCreator(options.log),
+  });
+}

@@ -1,0 +1,213 @@
+/**
+ * ProducerBuffer: batches single sends into TransportProducer.sendBatch requests, as Faust's
+ * producer (aiokafka's accumulator) does.
+ *
+ * A queued message goes out when
+ * - the queued bytes reach `maxBatchBytes` (Faust's producer_max_batch_size, 16384 by default),
+ * - `lingerSeconds` after the first message of the batch was queued (producer_linger; 0 means the
+ *   next turn of the event loop, so sends issued in one synchronous burst still share a request),
+ * - or flush() is called.
+ * One request carries at most `maxRequestSize` bytes (producer_max_request_size); a single message
+ * larger than that is rejected at once. Sizes are Kafka record v2 sizes with worst-case varints,
+ * before compression, as the Java client counts them.
+ *
+ * In flight: at most `maxInFlight` requests (default 1). kafkajs keeps the order of messages within
+ * one partition inside one request, and retries a failed request on its own (not idempotent). With
+ * two requests in flight, the first can fail and be retried after the second was written, so a
+ * partition's messages would land out of order; with one, a request starts only after the previous
+ * one settled, retries included. Throughput does not suffer much: while a request is in flight the
+ * queue keeps filling, and the next request takes everything queued, up to maxRequestSize.
+ *
+ * Errors reject the send() promises of the messages in the failed request; the buffer goes on with
+ * the next ones. A rejected send() promise nobody handles is an unhandled rejection, as always.
+ */
+import type { OutgoingMessage, RecordMetadata, TransportProducer } from './types.js';
+
+export interface ProducerBufferOptions {
+  /** Send once the queued messages reach this many bytes (producer_max_batch_size). */
+  maxBatchBytes: number;
+  /** Seconds a batch waits for more messages after its first one (producer_linger); 0 = next tick. */
+  lingerSeconds: number;
+  /** Upper bound on the bytes of one request (producer_max_request_size). */
+  maxRequestSize: number;
+  /** Requests in flight at once; default 1 (see the module comment). */
+  maxInFlight?: number;
+}
+
+/** Record-batch header (61 bytes) plus the partition's fields in a produce request. */
+const PARTITION_OVERHEAD = 61 + 8;
+/** Produce request header, acks, timeout, client id: a generous bound. */
+const REQUEST_OVERHEAD = 128;
+/** Per record: length, attributes, timestamp delta, offset delta, key/value lengths, header count. */
+const RECORD_OVERHEAD = 5 + 1 + 10 + 5 + 5 + 5 + 5;
+const HEADER_OVERHEAD = 5 + 5;
+
+/** Upper bound on a message's size as a Kafka v2 record, before compression. */
+export function estimateRecordBytes(message: OutgoingMessage): number {
+  let bytes = RECORD_OVERHEAD + (message.key?.length ?? 0) + (message.value?.length ?? 0);
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    bytes += HEADER_OVERHEAD + Buffer.byteLength(name) + value.length;
+  }
+  return bytes;
+}
+
+/** What a request of just this message costs, beyond the record. */
+function soloOverhead(message: OutgoingMessage): number {
+  return REQUEST_OVERHEAD + PARTITION_OVERHEAD + 6 + Buffer.byteLength(message.topic);
+}
+
+interface Pending {
+  message: OutgoingMessage;
+  bytes: number;
+  promise: Promise<RecordMetadata>;
+  resolve(metadata: RecordMetadata): void;
+  reject(error: Error): void;
+}
+
+type Timer = { cancel(): void };
+
+export class ProducerBuffer {
+  private readonly queue: Pending[] = [];
+  private queuedBytes = 0;
+  /** The first `due` entries of the queue may go now (their linger ran out, or size or flush said so). */
+  private due = 0;
+  private readonly inFlight = new Set<Pending[]>();
+  private timer: Timer | undefined;
+  private readonly maxInFlight: number;
+
+  constructor(
+    private readonly producer: TransportProducer,
+    private readonly options: ProducerBufferOptions,
+  ) {
+    this.maxInFlight = options.maxInFlight ?? 1;
+    const check = (name: string, value: number, min: number) => {
+      if (!Number.isFinite(value) || value < min) {
+        throw new Error(`ProducerBuffer: ${name} must be a number >= ${min}, not ${value}`);
+      }
+    };
+    check('maxBatchBytes', options.maxBatchBytes, 1);
+    check('lingerSeconds', options.lingerSeconds, 0);
+    check('maxRequestSize', options.maxRequestSize, 1);
+    check('maxInFlight', this.maxInFlight, 1);
+    if (!Number.isInteger(this.maxInFlight)) {
+      throw new Error(`ProducerBuffer: maxInFlight must be an integer, not ${this.maxInFlight}`);
+    }
+  }
+
+  /** Messages queued and not yet in a request. */
+  get queuedMessages(): number {
+    return this.queue.length;
+  }
+
+  /** Requests sent and not yet answered. */
+  get inFlightRequests(): number {
+    return this.inFlight.size;
+  }
+
+  /** Queues a message; resolves with its metadata once the broker acknowledged it. */
+  send(message: OutgoingMessage): Promise<RecordMetadata> {
+    const bytes = estimateRecordBytes(message);
+    if (bytes + soloOverhead(message) > this.options.maxRequestSize) {
+      return Promise.reject(
+        new Error(
+          `ProducerBuffer: a message of ${bytes} bytes to ${message.topic}[${message.partition}] ` +
+            `does not fit in one request (maxRequestSize ${this.options.maxRequestSize})`,
+        ),
+      );
+    }
+    let resolve!: (metadata: RecordMetadata) => void;
+    let reject!: (error: Error) => void;
+    const promise = new Promise<RecordMetadata>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    this.queue.push({ message, bytes, promise, resolve, reject });
+    this.queuedBytes += bytes;
+    if (this.queuedBytes >= this.options.maxBatchBytes) this.due = this.queue.length;
+    this.pump();
+    return promise;
+  }
+
+  /**
+   * Sends everything queued now and resolves when every message sent before this call is
+   * acknowledged; rejects with the first send error among them (after all of them settled).
+   */
+  async flush(): Promise<void> {
+    const waiting = [...this.queue, ...[...this.inFlight].flat()].map((entry) => entry.promise);
+    if (waiting.length === 0) return;
+    this.due = this.queue.length;
+    this.pump();
+    const results = await Promise.allSettled(waiting);
+    const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failure) throw failure.reason;
+  }
+
+  /** Starts requests while there is room in flight and due messages; arms the linger timer. */
+  private pump(): void {
+    while (this.inFlight.size < this.maxInFlight && this.due > 0) {
+      const batch = this.takeRequest();
+      this.due = Math.max(0, this.due - batch.length);
+      void this.sendRequest(batch);
+    }
+    if (this.queue.length > this.due && !this.timer) {
+      this.timer = this.startLinger(() => {
+        this.timer = undefined;
+        this.due = this.queue.length;
+        this.pump();
+      });
+    } else if (this.queue.length === 0 && this.timer) {
+      this.timer.cancel();
+      this.timer = undefined;
+    }
+  }
+
+  /** Takes messages from the head of the queue, at least one, up to maxRequestSize bytes. */
+  private takeRequest(): Pending[] {
+    const partitions = new Set<string>();
+    const topics = new Set<string>();
+    let bytes = REQUEST_OVERHEAD;
+    let count = 0;
+    for (const entry of this.queue) {
+      const { topic, partition } = entry.message;
+      let cost = entry.bytes;
+      if (!topics.has(topic)) cost += 6 + Buffer.byteLength(topic);
+      if (!partitions.has(`${partition}:${topic}`)) cost += PARTITION_OVERHEAD;
+      if (count > 0 && bytes + cost > this.options.maxRequestSize) break;
+      topics.add(topic);
+      partitions.add(`${partition}:${topic}`);
+      bytes += cost;
+      count += 1;
+    }
+    const batch = this.queue.splice(0, count);
+    for (const entry of batch) this.queuedBytes -= entry.bytes;
+    return batch;
+  }
+
+  private async sendRequest(batch: Pending[]): Promise<void> {
+    this.inFlight.add(batch);
+    try {
+      const metadata = await this.producer.sendBatch(batch.map((entry) => entry.message));
+      if (metadata.length !== batch.length) {
+        throw new Error(
+          `ProducerBuffer: the producer answered ${metadata.length} metadata for ${batch.length} messages`,
+        );
+      }
+      for (const [index, entry] of batch.entries()) entry.resolve(metadata[index]!);
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      for (const entry of batch) entry.reject(failure);
+    } finally {
+      this.inFlight.delete(batch);
+      this.pump();
+    }
+  }
+
+  private startLinger(fire: () => void): Timer {
+    if (this.options.lingerSeconds === 0) {
+      const handle = setImmediate(fire);
+      return { cancel: () => clearImmediate(handle) };
+    }
+    const handle = setTimeout(fire, this.options.lingerSeconds * 1000);
+    return { cancel: () => clearTimeout(handle) };
+  }
+}
