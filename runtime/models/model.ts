@@ -1,0 +1,202 @@
+import { type AjvInstance, createAjv, toFieldErrors, type ValidateFunction } from './ajv.js';
+import { type FieldError, ValidationError } from './errors.js';
+import { getModel, registerModel } from './registry.js';
+import {
+  isRecord,
+  type NestedRecord,
+  objectShapes,
+  represent,
+  type Shape,
+  setProperty,
+  stripNested,
+} from './representation.js';
+import type { AnyModel, JSONSchema, Model, ModelOptions } from './types.js';
+
+/**
+ * Declares a record type: `name`, its JSON Schema and options; compiles the validator once and
+ * registers the model under its namespace. Throws a TypeError for an invalid schema or a `$ref`
+ * that `options.schemas` does not provide.
+ *
+ *   const Payment = model<PaymentT>('Payment', paymentSchema, { namespace: 'payments.Payment' });
+ */
+export function model<T>(name: string, schema: JSONSchema, options: ModelOptions = {}): Model<T> {
+  const created = new RecordModel<T>(name, schema, options);
+  registerModel(created as AnyModel);
+  return created;
+}
+
+export function isModel(value: unknown): value is AnyModel {
+  return isRecord(value) && value.kind === 'model' && typeof value.validate === 'function';
+}
+
+class RecordModel<T> implements Model<T>, NestedRecord {
+  readonly kind = 'model' as const;
+  readonly namespace: string;
+  readonly includeMetadata: boolean;
+  readonly serializer: string | undefined;
+  /** The schemas `$ref`s resolve to, including those of nested models (transitively). */
+  readonly references: ReadonlyMap<string, JSONSchema | AnyModel>;
+
+  private readonly check: ValidateFunction;
+  private readonly fieldOrder: readonly string[];
+  private readonly declared: ReadonlySet<string>;
+  private readonly fieldShapes: ReadonlyMap<string, Shape> | undefined;
+  private readonly restShape: Shape | undefined;
+  /** No properties besides the declared ones can be valid. */
+  private readonly closed: boolean;
+  private readonly metadata: Readonly<{ ns: string }>;
+  private readonly accepted: ReadonlySet<string>;
+
+  constructor(
+    readonly name: string,
+    readonly schema: JSONSchema,
+    options: ModelOptions,
+  ) {
+    if (!name) throw new TypeError('a model needs a name');
+    if (!isRecord(schema)) throw new TypeError(`model '${name}': the schema must be a JSON Schema object`);
+    this.namespace = options.namespace ?? name;
+    this.includeMetadata = options.includeMetadata ?? true;
+    this.serializer = options.serializer;
+    this.metadata = Object.freeze({ ns: this.namespace });
+    this.accepted = new Set([this.namespace, ...(options.acceptedNamespaces ?? [])]);
+    this.references = collectReferences(options.schemas ?? {});
+    this.check = compile(name, schema, this.references);
+
+    const properties = isRecord(schema.properties) ? schema.properties : {};
+    this.fieldOrder = Object.keys(properties);
+    this.declared = new Set(this.fieldOrder);
+    this.closed = schema.additionalProperties === false && schema.patternProperties === undefined;
+    const { fields, rest } = objectShapes(schema, (ref) => this.nestedModel(ref));
+    this.fieldShapes = fields.size > 0 ? fields : undefined;
+    this.restShape = rest;
+  }
+
+  validate(value: unknown): T {
+    if (this.check(value)) return value as T;
+    throw new ValidationError(this.name, this.namespace, toFieldErrors(this.check.errors));
+  }
+
+  isValid(value: unknown): value is T {
+    return this.check(value);
+  }
+
+  toRepresentation(value: T): unknown {
+    if (!isRecord(value)) return value;
+    const out: Record<string, unknown> = {};
+    const shapes = this.fieldShapes;
+    for (const key of this.fieldOrder) {
+      const field = value[key];
+      if (field === undefined) continue;
+      const shape = shapes?.get(key);
+      setProperty(out, key, shape === undefined ? field : represent(shape, field));
+    }
+    if (!this.closed) {
+      for (const key in value) {
+        if (this.declared.has(key) || key === '__faust' || !Object.hasOwn(value, key)) continue;
+        const field = value[key];
+        if (field === undefined) continue;
+        setProperty(out, key, this.restShape === undefined ? field : represent(this.restShape, field));
+      }
+    }
+    if (this.includeMetadata) out.__faust = this.metadata;
+    return out;
+  }
+
+  fromRepresentation(data: unknown): T {
+    if (isRecord(data)) {
+      const metadata = data.__faust;
+      if (metadata !== undefined && Object.hasOwn(data, '__faust')) {
+        const ns = isRecord(metadata) ? metadata.ns : undefined;
+        if (typeof ns === 'string' && !this.accepted.has(ns)) throw this.namespaceMismatch(ns);
+        delete data.__faust;
+      }
+      if (this.fieldShapes !== undefined || this.restShape !== undefined) this.stripNestedFields(data);
+    }
+    return this.validate(data);
+  }
+
+  /**
+   * Nested records keep whatever namespace they were written with: Faust decodes a nested field as
+   * its declared type whatever its `__faust.ns` says, and so do we.
+   */
+  stripNestedMetadata(data: Record<string, unknown>): void {
+    if (Object.hasOwn(data, '__faust')) delete data.__faust;
+    if (this.fieldShapes !== undefined || this.restShape !== undefined) this.stripNestedFields(data);
+  }
+
+  private stripNestedFields(data: Record<string, unknown>): void {
+    const shapes = this.fieldShapes;
+    if (shapes !== undefined) {
+      for (const [key, shape] of shapes) {
+        const field = data[key];
+        if (field !== undefined && field !== null) stripNested(shape, field);
+      }
+    }
+    const rest = this.restShape;
+    if (rest !== undefined) {
+      for (const key of Object.keys(data)) if (!this.declared.has(key)) stripNested(rest, data[key]);
+    }
+  }
+
+  private namespaceMismatch(ns: string): ValidationError {
+    const other = getModel(ns);
+    const known = other ? ` (model '${other.name}')` : '';
+    const error: FieldError = {
+      pointer: '/__faust/ns',
+      message: `is '${ns}'${known}, but model '${this.name}' expects '${this.namespace}'`,
+      keyword: 'namespace',
+    };
+    return new ValidationError(this.name, this.namespace, [error]);
+  }
+
+  /** The model a `$ref` names, by its key in `schemas` or by its schema's `$id`. */
+  private nestedModel(ref: string): NestedRecord | undefined {
+    const wanted = normalizeRef(ref);
+    const target = this.references.get(wanted);
+    if (target instanceof RecordModel) return target;
+    for (const entry of this.references.values()) {
+      if (
+        entry instanceof RecordModel &&
+        typeof entry.schema.$id === 'string' &&
+        normalizeRef(entry.schema.$id) === wanted
+      ) {
+        return entry;
+      }
+    }
+    return undefined;
+  }
+}
+
+function normalizeRef(ref: string): string {
+  return ref.endsWith('#') ? ref.slice(0, -1) : ref;
+}
+
+/** The given schemas by reference, plus (transitively) the schemas nested models refer to. */
+function collectReferences(
+  schemas: Readonly<Record<string, JSONSchema | AnyModel>>,
+): Map<string, JSONSchema | AnyModel> {
+  const references = new Map<string, JSONSchema | AnyModel>();
+  const add = (key: string, entry: JSONSchema | AnyModel) => {
+    const ref = normalizeRef(key);
+    if (references.has(ref)) return;
+    references.set(ref, entry);
+    if (entry instanceof RecordModel) for (const [k, v] of entry.references) add(k, v);
+  };
+  for (const [key, entry] of Object.entries(schemas)) add(key, entry);
+  return references;
+}
+
+function compile(name: string, schema: JSONSchema, references: ReadonlyMap<string, JSONSchema | AnyModel>) {
+  let ajv: AjvInstance;
+  try {
+    ajv = createAjv(schema);
+    for (const [ref, entry] of references) ajv.addSchema(isModel(entry) ? entry.schema : entry, ref);
+    return ajv.compile(schema);
+  } catch (error) {
+    const message = (error as Error).message;
+    const hint = /can't resolve reference/i.test(message)
+      ? '; pass the referenced schema or model in options.schemas under that reference'
+      : '';
+    throw new TypeError(`model '${name}': invalid schema: ${message}${hint}`, { cause: error });
+  }
+}
