@@ -2,10 +2,12 @@ import type { Headers, Message, OutgoingMessage, RecordMetadata, TopicSpec } fro
 import { GroupCoordinator, type TransportLog } from './group-coordinator.js';
 import { PartitionLog } from './partition-log.js';
 import { formatTopicPartition } from './topic-partition.js';
+import { nextTurn } from './wakeup.js';
 
-/** A consumer the broker can stop when it is destroyed. */
-export interface StoppableConsumer {
+/** A started consumer, as the broker sees it: it can be stopped and asked whether it is idle. */
+export interface TrackedConsumer {
   stop(): Promise<void>;
+  isIdle(): boolean;
 }
 
 const LEGAL_TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
@@ -19,7 +21,7 @@ const LEGAL_TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
 export class MemoryBroker {
   private readonly topics = new Map<string, PartitionLog[]>();
   private readonly groups = new Map<string, GroupCoordinator>();
-  private readonly consumers = new Set<StoppableConsumer>();
+  private readonly consumers = new Set<TrackedConsumer>();
   private memberSequence = 0;
   private destroyed = false;
 
@@ -161,12 +163,30 @@ export class MemoryBroker {
     return `${clientId}-${String(this.memberSequence).padStart(10, '0')}`;
   }
 
-  trackConsumer(consumer: StoppableConsumer): void {
+  trackConsumer(consumer: TrackedConsumer): void {
     this.consumers.add(consumer);
   }
 
-  untrackConsumer(consumer: StoppableConsumer): void {
+  untrackConsumer(consumer: TrackedConsumer): void {
     this.consumers.delete(consumer);
+  }
+
+  /**
+   * Resolves once every started consumer is idle (see MemoryConsumer.isIdle), checking once per
+   * event-loop turn; rejects after `maxTurns` turns, naming how many consumers are still busy.
+   * Idle covers delivery only: what the handlers queued may still be being processed.
+   */
+  async idle(maxTurns = 100_000): Promise<void> {
+    for (let turn = 0; ; turn++) {
+      const busy = [...this.consumers].filter((consumer) => !consumer.isIdle()).length;
+      if (busy === 0) return;
+      if (turn >= maxTurns) {
+        throw new Error(
+          `memory broker ${this.url}: ${busy} consumer(s) still busy after ${maxTurns} event-loop turns`,
+        );
+      }
+      await nextTurn();
+    }
   }
 
   /** Stops every running consumer, then drops all topics, groups and offsets. */

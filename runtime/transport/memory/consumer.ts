@@ -30,6 +30,11 @@ interface PendingAssignment {
  * partitions go on. Pause state is kept across rebalances (as kafkajs does) until resume().
  * A throwing onBatch/onAssigned crashes the consumer: it leaves the group and onStopped(error)
  * is called. Do not await stop() inside onBatch: stop() waits for in-flight batches.
+ *
+ * Options: rebalanceTimeoutMs bounds how long a rebalance waits for this member's in-flight
+ * batches (then it is removed and rejoins later, as in Kafka). sessionTimeoutMs,
+ * heartbeatIntervalMs, requestTimeoutMs and partitionAssigners do not apply in one process
+ * (a member cannot vanish without stop()); assignment is always Kafka's range assignor.
  */
 export class MemoryConsumer implements TransportConsumer {
   private readonly topics = new Set<string>();
@@ -48,6 +53,7 @@ export class MemoryConsumer implements TransportConsumer {
   private expelled = false;
   private nextAssignment: PendingAssignment | undefined;
   private failure: Error | undefined;
+  private announcing = false;
   private readonly wakeup = new Wakeup();
   private readonly onAppend = (): void => this.wakeup.notify();
   private loop: Promise<void> | undefined;
@@ -140,6 +146,25 @@ export class MemoryConsumer implements TransportConsumer {
     await this.loop;
   }
 
+  /**
+   * True when this consumer has nothing left to hand out: not started or stopped, or running
+   * with no rebalance under way, no batch or onAssigned in flight and every unpaused assigned
+   * partition read to its end. Test drivers use it (via MemoryBroker.idle()) to wait for quiet.
+   */
+  isIdle(): boolean {
+    if (this.state !== 'running') return this.state !== 'stopping';
+    if (this.rebalancePending || this.expelled || this.nextAssignment || this.announcing) return false;
+    if (this.inFlight.size > 0 || this.group.isRebalancing) return false;
+    for (const { topic, partition } of this.current) {
+      const key = partitionKey(topic, partition);
+      if (this.paused.has(key)) continue;
+      const log = this.broker.partitionLog(topic, partition);
+      const position = this.positions.get(key);
+      if (log && position !== undefined && position !== log.end) return false;
+    }
+    return true;
+  }
+
   private joinGroup(): void {
     const memberId = this.broker.nextMemberId(this.options.clientId);
     this.memberId = memberId;
@@ -180,7 +205,7 @@ export class MemoryConsumer implements TransportConsumer {
             this.joinGroup();
           } else {
             this.rebalancePending = false;
-            this.group.rejoin(this.memberId!);
+            if (!this.group.rejoin(this.memberId!)) this.expelled = true;
           }
           continue;
         }
@@ -188,7 +213,12 @@ export class MemoryConsumer implements TransportConsumer {
         if (next) {
           this.nextAssignment = undefined;
           this.adopt(next);
-          await handlers.onAssigned(this.assignment(), next.generation);
+          this.announcing = true;
+          try {
+            await handlers.onAssigned(this.assignment(), next.generation);
+          } finally {
+            this.announcing = false;
+          }
           continue;
         }
         if (this.deliverRound(handlers)) await nextTurn();

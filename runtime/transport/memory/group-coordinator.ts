@@ -192,8 +192,8 @@ export class GroupCoordinator {
     this.clearRebalanceTimer();
     let timeoutMs = 0;
     for (const member of this.members.values()) timeoutMs = Math.max(timeoutMs, member.rebalanceTimeoutMs);
+    // Kept referenced, as a Kafka client's sockets would be: it only exists while a rebalance waits.
     this.rebalanceTimer = setTimeout(() => this.expelStragglers(timeoutMs), timeoutMs);
-    this.rebalanceTimer.unref();
   }
 
   private clearRebalanceTimer(): void {
