@@ -6,10 +6,15 @@
  * other's view on every rebalance. A client is only configuration, so each of ours gets its own.
  */
 import type { ConnectionOptions } from 'node:tls';
-import kafkajs, { type Kafka as KafkaClient, type RetryOptions, type SASLOptions } from 'kafkajs';
+import kafkajs, {
+  type Kafka as KafkaClient,
+  type LogEntry,
+  type RetryOptions,
+  type SASLOptions,
+} from 'kafkajs';
 import type { TransportOptions } from '../types.js';
 import { kafkaBrokerAddresses } from './brokers.js';
-import { kafkaLogCreator, kafkaLogLevel } from './logging.js';
+import { kafkaLogging } from './logging.js';
 
 const { Kafka } = kafkajs;
 
@@ -28,6 +33,8 @@ export const OPERATION_RETRY: RetryOptions = { initialRetryTime: 300, retries: 8
 export interface ClientSettings {
   clientId: string;
   requestTimeoutMs: number;
+  /** Sees every kafkajs log entry, debug included. */
+  logTap?: (entry: LogEntry) => void;
 }
 
 export function createKafkaClient(options: TransportOptions, settings: ClientSettings): KafkaClient {
@@ -40,7 +47,6 @@ export function createKafkaClient(options: TransportOptions, settings: ClientSet
     // Shapes are kafkajs's own; the security settings produce them.
     ssl: options.ssl as ConnectionOptions | boolean | undefined,
     sasl: options.sasl as SASLOptions | undefined,
-    logLevel: kafkaLogLevel(options.log),
-    logCreator: kafkaLogCreator(options.log),
+    ...kafkaLogging(options.log, settings.logTap),
   });
 }

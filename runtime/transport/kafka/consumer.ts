@@ -22,6 +22,13 @@
  * not retry, so it rejects here. We also refuse commits for partitions outside the current
  * assignment (kafkajs itself would send them, tulios/kafkajs#1046), and batches that may have been
  * fetched before the latest join never get the new generation (see fetch-generations.ts).
+ *
+ * Where kafkajs can still mislead us, it errs towards duplicates, never loss: its commitOffsets
+ * resolves without committing when its runner has just stopped (a crash, before the CRASH event),
+ * so the runtime may believe an offset committed that is not, and the next owner re-reads from the
+ * older one. A seek kafkajs has not applied yet (it does so at the node's next fetch, within about
+ * FETCH_MAX_WAIT_MS) when the partition is revoked stays in kafkajs's seek table and applies if the
+ * partition comes back; seeks of partitions not assigned are ignored so as not to add to that.
  */
 import type {
   Batch,
@@ -32,6 +39,7 @@ import type {
   IHeaders,
   Consumer as KafkaConsumer,
   KafkaMessage,
+  LogEntry,
   PartitionAssigner,
 } from 'kafkajs';
 import type {
@@ -116,6 +124,8 @@ export class KafkaTransportConsumer implements TransportConsumer {
   /** kafkajs crashed and is restarting (or gave up); cleared by the next join. */
   private crashed = false;
   private startError: Error | undefined;
+  /** The generation id of the latest sync, from kafkajs's debug log (see tapLog). */
+  private syncedGenerationId: number | undefined;
   private stopping: Promise<void> | undefined;
 
   constructor(
@@ -129,6 +139,7 @@ export class KafkaTransportConsumer implements TransportConsumer {
     const client = createKafkaClient(transport, {
       clientId: options.clientId,
       requestTimeoutMs: options.requestTimeoutMs,
+      logTap: (entry) => this.tapLog(entry),
     });
     try {
       this.consumer = client.consumer({
@@ -251,8 +262,24 @@ export class KafkaTransportConsumer implements TransportConsumer {
       );
     }
     const seek = { topic: partition.topic, partition: partition.partition, offset };
-    const applied = this.whenRunning(() => this.consumer.seek({ ...seek, offset: String(offset) }));
-    if (!applied) this.pendingSeeks.set(tpKey(seek.topic, seek.partition), seek);
+    const key = tpKey(seek.topic, seek.partition);
+    // Before the first assignment, or while kafkajs restarts, keep it for the next join.
+    if (this.generations.current === 0 || this.crashed) {
+      this.pendingSeeks.set(key, seek);
+      return;
+    }
+    // kafkajs keeps a seek until it next fetches the partition, even in a later generation: a seek
+    // of a partition this member does not own could move it when it comes back. Ignore those.
+    if (!this.assigned.has(key)) {
+      this.transport.log?.(
+        'debug',
+        `${this.what}: seek of ${seek.topic}[${seek.partition}] ignored: not assigned`,
+      );
+      return;
+    }
+    if (!this.whenRunning(() => this.consumer.seek({ ...seek, offset: String(offset) }))) {
+      this.pendingSeeks.set(key, seek);
+    }
   }
 
   assignment(): TopicPartition[] {
@@ -290,18 +317,34 @@ export class KafkaTransportConsumer implements TransportConsumer {
     }
   }
 
+  /**
+   * kafkajs tells the group's generation id only in a debug entry of the sync that precedes each
+   * GROUP_JOIN ('Received assignment', src/consumer/consumerGroup.js). With it, every member of a
+   * group numbers a generation alike. When KAFKAJS_LOG_LEVEL holds kafkajs below debug, the entry
+   * never comes and generations are counted locally (still increasing, but per member).
+   */
+  private tapLog(entry: LogEntry): void {
+    if (entry.namespace !== 'ConsumerGroup' || entry.log.message !== 'Received assignment') return;
+    const generationId: unknown = entry.log.generationId;
+    if (typeof generationId === 'number') this.syncedGenerationId = generationId;
+  }
+
   private onGroupJoin(event: ConsumerGroupJoinEvent): void {
-    const generation = this.generations.joined();
+    const generation = this.generations.joined(this.syncedGenerationId);
+    this.syncedGenerationId = undefined;
     this.crashed = false;
     const assignment = Object.entries(event.payload.memberAssignment)
       .flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition })))
       .sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
     this.currentAssignment = assignment;
     this.assigned = new Set(assignment.map(({ topic, partition }) => tpKey(topic, partition)));
-    // After a crash kafkajs rebuilds its group state and forgets pauses and pending seeks.
+    // After a crash kafkajs rebuilds its group state and forgets pauses. Seeks made before the
+    // assignment apply to the partitions it contains.
     if (this.paused.size > 0) this.whenRunning(() => this.consumer.pause(byTopic(this.paused.values())));
     for (const [key, seek] of this.pendingSeeks) {
-      if (this.whenRunning(() => this.consumer.seek({ ...seek, offset: String(seek.offset) }))) {
+      if (!this.assigned.has(key)) {
+        this.pendingSeeks.delete(key);
+      } else if (this.whenRunning(() => this.consumer.seek({ ...seek, offset: String(seek.offset) }))) {
         this.pendingSeeks.delete(key);
       }
     }

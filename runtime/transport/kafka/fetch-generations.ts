@@ -1,7 +1,8 @@
 /**
  * Which rebalance generation a batch handed over by kafkajs belongs to.
  *
- * kafkajs has no generation in its API. We count GROUP_JOIN events, and remember for each broker
+ * The generation is the group's generation id when kafkajs told it (see consumer.ts), else one
+ * more than the previous; it only grows. We also remember for each broker
  * node the generation in which its current fetch started (FETCH_START). kafkajs runs one fetcher per
  * node: fetch, hand the batches over, fetch again. Normally a rebalance first stops every fetcher
  * (REBALANCING), so no fetch spans a join. But kafkajs also re-joins from inside a fetch (stale
@@ -27,9 +28,15 @@ export class FetchGenerations {
     return this.generation;
   }
 
-  /** A GROUP_JOIN: a new generation begins; returns its number (1 for the first join). */
-  joined(): number {
-    this.generation += 1;
+  /**
+   * A GROUP_JOIN: a new generation begins. Takes the group's generation id when known and larger
+   * than the current one, else the current one plus one; returns it.
+   */
+  joined(groupGenerationId?: number): number {
+    this.generation =
+      groupGenerationId !== undefined && groupGenerationId > this.generation
+        ? groupGenerationId
+        : this.generation + 1;
     return this.generation;
   }
 

@@ -35,18 +35,36 @@ export function transportLogLevel(
   return 'error';
 }
 
-/** A kafkajs logCreator that forwards to `log`; kafkajs logs nothing when `log` is absent. */
-export function kafkaLogCreator(log: TransportLog | undefined): logCreator {
-  return () =>
-    ({ namespace, level, log: entry }: LogEntry) => {
-      if (!log) return;
-      const { message, timestamp: _timestamp, logger: _logger, ...extra } = entry;
-      const target = transportLogLevel(level, namespace, message, extra.error);
-      log(target, namespace ? `kafkajs ${namespace}: ${message}` : `kafkajs: ${message}`, extra);
-    };
+/** kafkajs's own level names, as KAFKAJS_LOG_LEVEL takes them. */
+function envLogLevel(): number | undefined {
+  const name = (process.env.KAFKAJS_LOG_LEVEL ?? '').toUpperCase();
+  return name in KafkaLogLevel ? KafkaLogLevel[name as keyof typeof KafkaLogLevel] : undefined;
 }
 
-/** kafkajs's own level filter: INFO when someone listens (mapped down to debug), else nothing. */
-export function kafkaLogLevel(log: TransportLog | undefined): number {
-  return log ? KafkaLogLevel.INFO : KafkaLogLevel.NOTHING;
+export interface KafkaLogging {
+  /** kafkajs's own filter. */
+  logLevel: number;
+  logCreator: logCreator;
+}
+
+/**
+ * kafkajs logging for one client: entries up to INFO (or KAFKAJS_LOG_LEVEL) go to `log`, mapped as
+ * above; nothing when `log` is absent. A `tap` sees every entry kafkajs makes, DEBUG included
+ * (kafkajs tells some facts, such as a consumer's group generation, only in its debug log).
+ */
+export function kafkaLogging(log: TransportLog | undefined, tap?: (entry: LogEntry) => void): KafkaLogging {
+  const forwardUpTo = log ? (envLogLevel() ?? KafkaLogLevel.INFO) : KafkaLogLevel.NOTHING;
+  return {
+    logLevel: tap ? KafkaLogLevel.DEBUG : forwardUpTo,
+    logCreator:
+      () =>
+      (entry: LogEntry): void => {
+        tap?.(entry);
+        if (!log || entry.level > forwardUpTo) return;
+        const { message, timestamp: _timestamp, logger: _logger, ...extra } = entry.log;
+        const target = transportLogLevel(entry.level, entry.namespace, message, extra.error);
+        const prefix = entry.namespace ? `kafkajs ${entry.namespace}` : 'kafkajs';
+        log(target, `${prefix}: ${message}`, extra);
+      },
+  };
 }

@@ -4,8 +4,11 @@
  * Not idempotent (acks 0 and 1 are allowed, and kafkajs's idempotent mode caps in-flight requests
  * at one anyway); kafkajs's default maxInFlightRequests. Ordering across requests is the
  * ProducerBuffer's business (it keeps one request in flight by default).
+ *
+ * The first send to a topic checks that it exists: kafkajs would retry the missing topic's
+ * metadata for as long as its retries last (about a minute) before failing.
  */
-import type { ICustomPartitioner, Producer as KafkaProducer } from 'kafkajs';
+import type { Admin as KafkaAdmin, ICustomPartitioner, Producer as KafkaProducer } from 'kafkajs';
 import type {
   OutgoingMessage,
   ProducerOptions,
@@ -36,6 +39,10 @@ type ConnectionState = 'idle' | 'connecting' | 'connected' | 'disconnected';
 
 export class KafkaTransportProducer implements TransportProducer {
   private readonly producer: KafkaProducer;
+  /** For the existence check of topics not sent to before; connected on first use. */
+  private readonly admin: KafkaAdmin;
+  private adminConnected: Promise<void> | undefined;
+  private readonly knownTopics = new Set<string>();
   private readonly compression: ReturnType<typeof kafkaCompression>;
   private state: ConnectionState = 'idle';
   private connecting: Promise<void> | undefined;
@@ -48,10 +55,12 @@ export class KafkaTransportProducer implements TransportProducer {
     if (![-1, 0, 1].includes(options.acks)) {
       throw new Error(`kafka:// producer: acks must be -1, 0 or 1, not ${options.acks}`);
     }
-    this.producer = createKafkaClient(transport, {
+    const client = createKafkaClient(transport, {
       clientId: options.clientId,
       requestTimeoutMs: options.requestTimeoutMs,
-    }).producer({
+    });
+    this.admin = client.admin({ retry: OPERATION_RETRY });
+    this.producer = client.producer({
       createPartitioner: explicitPartition,
       idempotent: false,
       allowAutoTopicCreation: false,
@@ -84,6 +93,7 @@ export class KafkaTransportProducer implements TransportProducer {
       throw new Error(`kafka:// producer: sendBatch while ${this.state}; call connect() first`);
     }
     if (messages.length === 0) return [];
+    await this.requireTopics(messages);
     const request = buildProduceRequest(messages, Date.now());
     let response: Awaited<ReturnType<KafkaProducer['sendBatch']>>;
     try {
@@ -107,6 +117,34 @@ export class KafkaTransportProducer implements TransportProducer {
     if (this.state === 'disconnected') return;
     await this.connecting?.catch(() => {});
     this.state = 'disconnected';
-    await this.producer.disconnect();
+    const admin = this.adminConnected;
+    this.adminConnected = undefined;
+    await Promise.all([
+      this.producer.disconnect(),
+      admin?.then(() => this.admin.disconnect()).catch(() => {}),
+    ]);
+  }
+
+  /** Rejects, naming them, when topics this producer has not sent to before do not exist. */
+  private async requireTopics(messages: OutgoingMessage[]): Promise<void> {
+    const unseen = [...new Set(messages.map((m) => m.topic))].filter((topic) => !this.knownTopics.has(topic));
+    if (unseen.length === 0) return;
+    this.adminConnected ??= this.admin.connect().catch((error: unknown) => {
+      this.adminConnected = undefined;
+      throw connectError(this.transport.urls, 'producer topic check', error);
+    });
+    await this.adminConnected;
+    let existing: Set<string>;
+    try {
+      existing = new Set(await this.admin.listTopics());
+    } catch (error) {
+      throw operationError(`kafka:// producer: checking that ${unseen.join(', ')} exist failed`, error);
+    }
+    const missing = unseen.filter((topic) => !existing.has(topic));
+    if (missing.length > 0) {
+      const subject = missing.length === 1 ? `topic ${missing[0]} does` : `topics ${missing.join(', ')} do`;
+      throw new Error(`kafka:// producer: ${subject} not exist (the producer does not create topics)`);
+    }
+    for (const topic of unseen) this.knownTopics.add(topic);
   }
 }

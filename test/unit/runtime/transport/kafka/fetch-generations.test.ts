@@ -16,6 +16,14 @@ describe('FetchGenerations', () => {
     assert.equal(generations.current, 2);
   });
 
+  it("takes the group's generation id when it is larger, else counts on", () => {
+    const generations = new FetchGenerations(1000);
+    assert.equal(generations.joined(7), 7);
+    assert.equal(generations.joined(), 8);
+    assert.equal(generations.joined(5), 9, 'never goes back');
+    assert.equal(generations.joined(12), 12);
+  });
+
   it('gives batches the current generation when every fetch started in it', () => {
     const generations = new FetchGenerations(1000);
     generations.joined();

@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { logLevel } from 'kafkajs';
-import {
-  kafkaLogCreator,
-  kafkaLogLevel,
-  transportLogLevel,
-} from '../../../../../runtime/transport/kafka/logging.js';
+import { kafkaLogging, transportLogLevel } from '../../../../../runtime/transport/kafka/logging.js';
 
 describe('kafkajs log levels', () => {
   it('puts INFO and DEBUG at debug', () => {
@@ -59,10 +55,8 @@ describe('kafkajs log levels', () => {
 
   it('forwards entries with namespace and extras, without kafkajs bookkeeping', () => {
     const seen: unknown[] = [];
-    const entry = kafkaLogCreator((level, message, extra) => seen.push([level, message, extra]))(
-      logLevel.INFO,
-    );
-    entry({
+    const { logCreator } = kafkaLogging((level, message, extra) => seen.push([level, message, extra]));
+    logCreator(logLevel.INFO)({
       namespace: 'Admin',
       level: logLevel.WARN,
       label: 'WARN',
@@ -72,10 +66,28 @@ describe('kafkajs log levels', () => {
   });
 
   it('asks kafkajs for INFO only when someone listens', () => {
-    assert.equal(kafkaLogLevel(undefined), logLevel.NOTHING);
-    assert.equal(
-      kafkaLogLevel(() => {}),
-      logLevel.INFO,
+    assert.equal(kafkaLogging(undefined).logLevel, logLevel.NOTHING);
+    assert.equal(kafkaLogging(() => {}).logLevel, logLevel.INFO);
+  });
+
+  it('lets a tap see debug entries without forwarding them', () => {
+    const tapped: string[] = [];
+    const forwarded: string[] = [];
+    const logging = kafkaLogging(
+      (_level, message) => forwarded.push(message),
+      (entry) => tapped.push(entry.log.message),
     );
+    assert.equal(logging.logLevel, logLevel.DEBUG);
+    const log = logging.logCreator(logging.logLevel);
+    const entry = (level: number, message: string) => ({
+      namespace: 'ConsumerGroup',
+      level,
+      label: '',
+      log: { timestamp: 'now', message },
+    });
+    log(entry(logLevel.DEBUG, 'Received assignment'));
+    log(entry(logLevel.INFO, 'Consumer has joined the group'));
+    assert.deepEqual(tapped, ['Received assignment', 'Consumer has joined the group']);
+    assert.deepEqual(forwarded, ['kafkajs ConsumerGroup: Consumer has joined the group']);
   });
 });
