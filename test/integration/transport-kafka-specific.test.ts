@@ -386,6 +386,26 @@ describe('kafka:// transport', { timeout: 120_000 }, () => {
     assert.equal(stopped.length, 1, 'stop() after the crash calls onStopped no more');
   });
 
+  it('stops cleanly when stop() comes while start() is under way', async () => {
+    const topic = await createTopic('stop-while-starting', 1);
+    const consumer = transport.createConsumer({ ...CONSUMER, groupId: uniqueName('kafka-specific-early') });
+    consumers.push(consumer);
+    consumer.subscribe([topic]);
+    let stops = 0;
+    const starting = consumer.start({
+      onBatch: () => {},
+      onAssigned: () => {},
+      onStopped: () => {
+        stops++;
+      },
+    });
+    await consumer.stop();
+    await assert.rejects(starting, /stop\(\) was called while starting/);
+    assert.equal(stops, 1);
+    assert.deepEqual(consumer.assignment(), []);
+    await assert.rejects(consumer.commit([{ topic, partition: 0, offset: 0 }]), /commit while stopped/);
+  });
+
   it('refuses to start a consumer on a topic that does not exist, naming it', async () => {
     const missing = uniqueName('kafka-specific-missing');
     const consumer = transport.createConsumer({ ...CONSUMER, groupId: uniqueName('kafka-specific-missing') });

@@ -124,6 +124,7 @@ export class KafkaTransportConsumer implements TransportConsumer {
   /** kafkajs crashed and is restarting (or gave up); cleared by the next join. */
   private crashed = false;
   private startError: Error | undefined;
+  private starting: Promise<void> | undefined;
   /** The generation id of the latest sync, from kafkajs's debug log (see tapLog). */
   private syncedGenerationId: number | undefined;
   private stopping: Promise<void> | undefined;
@@ -178,11 +179,24 @@ export class KafkaTransportConsumer implements TransportConsumer {
     if (this.topics.size === 0) throw new Error(`${this.what}: start() without subscribed topics`);
     this.handlers = handlers;
     this.state = 'starting';
+    this.starting = this.startKafka();
+    try {
+      await this.starting;
+    } finally {
+      this.starting = undefined;
+    }
+  }
+
+  private async startKafka(): Promise<void> {
     const topics = [...this.topics];
+    const stillStarting = () => {
+      if (this.state !== 'starting') throw new Error(`${this.what}: stop() was called while starting`);
+    };
     try {
       await this.consumer.connect().catch((error: unknown) => {
         throw connectError(this.transport.urls, `${this.what} connect`, error);
       });
+      stillStarting();
       await this.consumer
         .subscribe({ topics, fromBeginning: this.options.autoOffsetReset === 'earliest' })
         .catch((error: unknown) => {
@@ -191,6 +205,7 @@ export class KafkaTransportConsumer implements TransportConsumer {
             error,
           );
         });
+      stillStarting();
       await this.consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
@@ -199,11 +214,15 @@ export class KafkaTransportConsumer implements TransportConsumer {
       });
       // kafkajs reports a failed first join through CRASH, and run() still resolves.
       if (this.startError) throw this.startError;
+      stillStarting();
       this.state = 'running';
     } catch (error) {
-      this.state = 'stopped';
-      this.handlers = undefined;
-      await this.consumer.disconnect().catch(() => {});
+      // A stop() meanwhile disconnects once this settles; otherwise clean up here.
+      if (this.state === 'starting') {
+        this.state = 'stopped';
+        this.handlers = undefined;
+        await this.consumer.disconnect().catch(() => {});
+      }
       throw error;
     }
   }
@@ -292,6 +311,8 @@ export class KafkaTransportConsumer implements TransportConsumer {
     this.state = 'stopping';
     this.stopping = (async () => {
       try {
+        // kafkajs cannot stop a consumer whose run() is under way: let start() settle first.
+        await this.starting?.catch(() => {});
         // Waits for the batch being handed over, leaves the group, closes the connections.
         if (wasStarted) await this.consumer.disconnect();
       } finally {
