@@ -186,6 +186,26 @@ describe('kafka:// transport', { timeout: 120_000 }, () => {
     });
   }
 
+  it('refuses a message larger than maxRequestSize before sending anything', async () => {
+    const topic = await createTopic('too-large', 1);
+    const producer = transport.createProducer({ ...PRODUCER, maxRequestSize: 10_000 });
+    await producer.connect();
+    try {
+      await assert.rejects(
+        producer.sendBatch([message(topic, 0, 'small'), message(topic, 0, 'x'.repeat(20_000))]),
+        /a message of \d+ bytes to .*\[0\] exceeds maxRequestSize 10000/,
+      );
+    } finally {
+      await producer.disconnect();
+    }
+    const offsets = await admin.topicOffsets(topic);
+    assert.deepEqual(
+      offsets,
+      [{ partition: 0, low: 0, high: 0 }],
+      'nothing of the refused request was written',
+    );
+  });
+
   it('refuses lz4 and zstd, naming them', () => {
     assert.throws(
       () => transport.createProducer({ ...PRODUCER, compression: 'lz4' as ProducerOptions['compression'] }),

@@ -5,6 +5,8 @@
  * at one anyway); kafkajs's default maxInFlightRequests. Ordering across requests is the
  * ProducerBuffer's business (it keeps one request in flight by default).
  *
+ * A message larger than maxRequestSize is refused (as the Java client's RecordTooLargeException);
+ * splitting many messages into requests of at most that size is the ProducerBuffer's job.
  * The first send to a topic checks that it exists: kafkajs would retry the missing topic's
  * metadata for as long as its retries last (about a minute) before failing.
  */
@@ -16,6 +18,7 @@ import type {
   TransportOptions,
   TransportProducer,
 } from '../types.js';
+import { estimateRecordBytes } from '../producer-buffer.js';
 import { createKafkaClient, OPERATION_RETRY } from './client.js';
 import { kafkaCompression } from './compression.js';
 import { connectError, operationError } from './errors.js';
@@ -93,6 +96,15 @@ export class KafkaTransportProducer implements TransportProducer {
       throw new Error(`kafka:// producer: sendBatch while ${this.state}; call connect() first`);
     }
     if (messages.length === 0) return [];
+    for (const message of messages) {
+      const bytes = estimateRecordBytes(message);
+      if (bytes > this.options.maxRequestSize) {
+        throw new Error(
+          `kafka:// producer: a message of ${bytes} bytes to ${message.topic}[${message.partition}] ` +
+            `exceeds maxRequestSize ${this.options.maxRequestSize}`,
+        );
+      }
+    }
     await this.requireTopics(messages);
     const request = buildProduceRequest(messages, Date.now());
     let response: Awaited<ReturnType<KafkaProducer['sendBatch']>>;
