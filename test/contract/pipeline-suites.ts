@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { App, DEAD_LETTER_HEADERS, deadLetterTopicName, type Event } from '../../runtime/index.js';
 import { model } from '../../runtime/models/index.js';
+import { createTransport } from '../../runtime/transport/registry.js';
 
 export interface SuiteOptions {
   /** A broker URL for one test (memory:// tests get a fresh in-process broker each). */
@@ -28,7 +29,7 @@ const fast = (broker: string) => ({
   brokerHeartbeatInterval: 1,
   brokerRebalanceTimeout: 10,
   shutdownTimeout: 5,
-  logLevel: 'warn',
+  logLevel: 'warn' as const,
 });
 
 async function until(
@@ -127,7 +128,8 @@ export function pipelineSuites(transport: string, options: SuiteOptions): void {
 
     it('commits the offsets of processed events, only after they were processed', async () => {
       const appId = unique('commits');
-      const app = track(new App(appId, fast(options.brokerUrl())));
+      const url = options.brokerUrl();
+      const app = track(new App(appId, fast(url)));
       const topic = app.topic(`${appId}-in`, { keyType: 'string', valueType: 'json', partitions: 4 });
       let processed = 0;
       let release!: () => void;
@@ -144,7 +146,11 @@ export function pipelineSuites(transport: string, options: SuiteOptions): void {
       for (let i = 0; i < 400; i++) await topic.send({ key: `k${i % 4}`, value: { i }, partition: 0 });
       await until('99 processed', () => processed === 99, options.timeoutMs);
       await new Promise((r) => setTimeout(r, 800)); // several commit intervals
-      const admin = app.engine.transportAdmin;
+      const admin = createTransport([url], {
+        clientId: 'test',
+        connectionTimeoutMs: 5000,
+        requestTimeoutMs: 5000,
+      }).createAdmin();
       const held = await admin.committedOffsets(appId, topic.name);
       const p0 = held.find((c) => c.partition === 0)!;
       assert.ok(
@@ -239,8 +245,8 @@ export function pipelineSuites(transport: string, options: SuiteOptions): void {
       }
       assert.equal(dead.length, expectedDead.size, 'nothing else was dead-lettered');
       // The worker keeps running: a new good order is processed.
-      await orders.send({ key: 'order-1001', value: { id: 1001, amount: 1 } });
-      await until('order 1001', () => processed.has(1001), options.timeoutMs);
+      await orders.send({ key: 'order-1002', value: { id: 1002, amount: 1 } });
+      await until('order 1002', () => processed.has(1002), options.timeoutMs);
       assert.equal(app.crashError, undefined);
       await app.stop();
       await readerApp.stop();

@@ -1,3 +1,4 @@
 export * from './broker.js';
 export * from './names.js';
 export * from './ports.js';
+export * from './worker-process.js';

@@ -1,0 +1,116 @@
+/**
+ * npm run bench -- passthrough
+ * One worker, 4 partitions, 1,000,000 JSON records of ~100 bytes: consume -> JSON decode -> keep
+ * values with n % 10 != 0 -> produce to another topic with acks -1. Baseline in the same run on
+ * the same broker: a raw kafkajs loop doing the same work (eachBatch, JSON.parse, same filter,
+ * sendBatch with acks -1, commit after the produce resolves).
+ */
+import { App } from '../runtime/index.js';
+import { brokerUrl, createTopics, deleteTopics, fillTopic, kafka, ratio, uniqueName } from './support.js';
+
+const COUNT = Number(process.env.BENCH_COUNT ?? 1_000_000);
+const PARTITIONS = 4;
+const PAD = 'x'.repeat(70);
+
+interface Value {
+  n: number;
+  pad: string;
+}
+
+const makeRecord = (i: number) => ({ key: `key-${i % 10_000}`, value: JSON.stringify({ n: i, pad: PAD }) });
+
+async function baseline(input: string, output: string): Promise<number> {
+  const consumer = kafka().consumer({ groupId: uniqueName('baseline'), maxBytesPerPartition: 1_048_576 });
+  const producer = kafka().producer({ allowAutoTopicCreation: false });
+  await Promise.all([consumer.connect(), producer.connect()]);
+  await consumer.subscribe({ topic: input, fromBeginning: true });
+  let seen = 0;
+  let started = 0;
+  let finish!: () => void;
+  const done = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  await consumer.run({
+    autoCommit: false,
+    partitionsConsumedConcurrently: PARTITIONS,
+    eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+      if (started === 0) started = performance.now();
+      const messages = [];
+      for (const message of batch.messages) {
+        const value = JSON.parse(message.value!.toString()) as Value;
+        if (value.n % 10 !== 0) messages.push({ key: message.key, value: JSON.stringify(value) });
+      }
+      if (messages.length > 0)
+        await producer.sendBatch({ topicMessages: [{ topic: output, messages }], acks: -1 });
+      const last = batch.messages[batch.messages.length - 1];
+      if (last) {
+        resolveOffset(last.offset);
+        await consumer.commitOffsets([
+          { topic: batch.topic, partition: batch.partition, offset: (Number(last.offset) + 1).toString() },
+        ]);
+      }
+      await heartbeat();
+      seen += batch.messages.length;
+      if (seen >= COUNT) finish();
+    },
+  });
+  await done;
+  const seconds = (performance.now() - started) / 1000;
+  await consumer.disconnect();
+  await producer.disconnect();
+  return COUNT / seconds;
+}
+
+async function faustgen(input: string, output: string): Promise<number> {
+  const app = new App(uniqueName('passthrough'), { broker: brokerUrl(), logLevel: 'warn' as const });
+  const source = app.topic(input, { valueType: 'json' });
+  const sink = app.topic(output, { valueType: 'json' });
+  let seen = 0;
+  let started = 0;
+  let finish!: () => void;
+  const done = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  app.agent(source, { name: 'passthrough' }, async (stream) => {
+    for await (const [key, value] of stream.items()) {
+      if (started === 0) started = performance.now();
+      const v = value as unknown as Value;
+      if (v.n % 10 !== 0) await sink.send({ key, value });
+      if (++seen >= COUNT) finish();
+    }
+  });
+  await app.start();
+  await done;
+  await app.engine.producer.flush();
+  const seconds = (performance.now() - started) / 1000;
+  await app.stop();
+  return COUNT / seconds;
+}
+
+async function main(): Promise<void> {
+  const admin = kafka().admin();
+  await admin.connect();
+  const input = uniqueName('bench-pt-in');
+  const outBase = uniqueName('bench-pt-out-baseline');
+  const outFaust = uniqueName('bench-pt-out-faustgen');
+  await createTopics(admin, [input, outBase, outFaust], PARTITIONS);
+  const sample = makeRecord(123_456);
+  console.log(
+    `setup: broker ${brokerUrl()}, ${COUNT} records, ${PARTITIONS} partitions, value ${Buffer.byteLength(sample.value)} bytes ` +
+      `(key ${Buffer.byteLength(sample.key)} bytes), produce acks -1, filter keeps n % 10 != 0 (90%)`,
+  );
+  const fillSeconds = await fillTopic(input, COUNT, makeRecord);
+  console.log(`filled ${input} in ${fillSeconds.toFixed(1)} s`);
+  const base = await baseline(input, outBase);
+  console.log(`baseline (raw kafkajs eachBatch loop): ${Math.round(base)} events/s`);
+  const ours = await faustgen(input, outFaust);
+  console.log(`faustgen (one worker, one agent): ${Math.round(ours)} events/s`);
+  await deleteTopics(admin, [input, outBase, outFaust]);
+  await admin.disconnect();
+  console.log(
+    `RESULT passthrough events_per_s=${Math.round(ours)} baseline_events_per_s=${Math.round(base)} ratio=${ratio(ours, base)}`,
+  );
+}
+
+await main();
+process.exit(0);

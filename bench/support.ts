@@ -1,0 +1,62 @@
+/** Shared parts of the benchmarks: the broker, topic setup, filling a topic, result lines. */
+import { randomBytes } from 'node:crypto';
+import { type Admin, Kafka, logLevel } from 'kafkajs';
+
+export function brokerUrl(): string {
+  return process.env.FAUSTGEN_BROKER?.trim() || 'kafka://127.0.0.1:9092';
+}
+
+export function kafkaBrokers(url = brokerUrl()): string[] {
+  if (!url.startsWith('kafka://')) throw new Error(`benchmarks need a Kafka broker URL, got ${url}`);
+  return url
+    .slice('kafka://'.length)
+    .split(',')
+    .map((s) => s.trim().replace(/^kafka:\/\//, ''));
+}
+
+export function kafka(): Kafka {
+  return new Kafka({ clientId: uniqueName('bench'), brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+}
+
+export const uniqueName = (prefix: string) =>
+  `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+
+export async function createTopics(admin: Admin, names: string[], partitions: number): Promise<void> {
+  await admin.createTopics({
+    topics: names.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+    waitForLeaders: true,
+  });
+}
+
+/**
+ * Fills a topic with `count` records made by `make(i)` (key, value), in large batches spread
+ * over the partitions by kafkajs's Java-compatible partitioner.
+ */
+export async function fillTopic(
+  topic: string,
+  count: number,
+  make: (i: number) => { key: string; value: string },
+): Promise<number> {
+  const producer = kafka().producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const started = performance.now();
+  const batch = 5000;
+  const inflight: Promise<unknown>[] = [];
+  for (let start = 0; start < count; start += batch) {
+    const messages = [];
+    for (let i = start; i < Math.min(count, start + batch); i++) messages.push(make(i));
+    inflight.push(producer.send({ topic, messages, acks: 1 }));
+    if (inflight.length >= 4) await inflight.shift();
+  }
+  await Promise.all(inflight);
+  await producer.disconnect();
+  return (performance.now() - started) / 1000;
+}
+
+export async function deleteTopics(admin: Admin, names: string[]): Promise<void> {
+  await admin.deleteTopics({ topics: names }).catch(() => undefined);
+}
+
+export function ratio(a: number, b: number): string {
+  return b > 0 ? (a / b).toFixed(3) : '0';
+}

@@ -1,0 +1,278 @@
+import type { Channel } from '../channels/channel.js';
+import type { EventOrigin } from '../channels/event.js';
+import type { Topic } from '../channels/topic.js';
+import type { Logger } from '../logging/index.js';
+import { Stream } from '../streams/stream.js';
+import type { EventSource, OutgoingRecord, SendTarget, StreamHost, StreamState } from '../streams/types.js';
+import type { TopicPartition } from '../transport/types.js';
+import { currentEvent, runInActor } from './context.js';
+import { RestartBudget, type SupervisorStrategy } from './supervisor.js';
+
+/** Where yielded values go: an agent, a topic, a channel, or a function. */
+export type Sink<Y> = SendTarget<unknown, Y> | ((value: Y) => unknown);
+
+export interface AgentOptions<Y = unknown> {
+  /** Defaults to the handler's function name. */
+  name?: string;
+  /** Actors reading one shared queue (Faust's concurrency). */
+  concurrency?: number;
+  /** Receive every value the handler yields. */
+  sink?: Sink<Y>[];
+  /** One actor per assigned partition (requires concurrency 1). */
+  isolatedPartitions?: boolean;
+  supervisorStrategy?: SupervisorStrategy;
+  /** Restarts allowed within restartWindow seconds before the agent gives up (100 per 1 s). */
+  maxRestarts?: number;
+  restartWindow?: number;
+}
+
+export interface AgentContext<App = unknown> {
+  app: App;
+  agent: Agent<unknown, unknown, unknown>;
+  logger: Logger;
+  /** The event being processed: topic, partition, offset, timestamp, headers. */
+  readonly event: EventOrigin | undefined;
+}
+
+export type AgentHandler<K, V, Y, App = unknown> = (
+  stream: Stream<K, V>,
+  ctx: AgentContext<App>,
+) => Promise<void> | AsyncIterable<Y>;
+
+export interface AgentHost<App = unknown> extends StreamHost {
+  readonly app: App;
+  readonly logger: Logger;
+  /** The agent gave up (restart budget exhausted): the worker must stop. */
+  crash(error: Error): void;
+}
+
+type AgentSource<K, V> = Topic<K, V> | Channel<K, V>;
+
+interface Actor {
+  index: number;
+  partition: number | undefined;
+  state: StreamState;
+  running: Promise<void>;
+  stopped: boolean;
+  source: EventSource<unknown, unknown>;
+}
+
+/**
+ * An agent: a handler run by supervised actors over a stream of a topic or channel.
+ * Events on which the handler throws are dead-lettered with the error, then the actor restarts.
+ */
+export class Agent<K = unknown, V = unknown, Y = unknown> implements SendTarget<K, V> {
+  readonly name: string;
+  readonly concurrency: number;
+  readonly isolatedPartitions: boolean;
+  private readonly sinks: Sink<Y>[];
+  private readonly budget: RestartBudget;
+  private readonly strategy: SupervisorStrategy;
+  private actors: Actor[] = [];
+  private sharedSource: EventSource<unknown, unknown> | undefined;
+  private running = false;
+  private processed = 0;
+
+  constructor(
+    readonly source: AgentSource<K, V>,
+    private readonly handler: AgentHandler<K, V, Y>,
+    private readonly host: AgentHost,
+    options: AgentOptions<Y> & { name: string },
+  ) {
+    this.name = options.name;
+    this.concurrency = options.concurrency ?? 1;
+    this.isolatedPartitions = options.isolatedPartitions ?? false;
+    if (!Number.isInteger(this.concurrency) || this.concurrency < 1) {
+      throw new Error(
+        `agent ${this.name}: concurrency must be a positive integer, got ${options.concurrency}`,
+      );
+    }
+    if (this.isolatedPartitions && this.concurrency !== 1) {
+      throw new Error(
+        `agent ${this.name}: isolatedPartitions requires concurrency 1 (got ${this.concurrency})`,
+      );
+    }
+    if (this.isolatedPartitions && !('spec' in source)) {
+      throw new Error(`agent ${this.name}: isolatedPartitions needs a topic as its source, not a channel`);
+    }
+    this.sinks = options.sink ?? [];
+    this.strategy = options.supervisorStrategy ?? 'one_for_one';
+    this.budget = new RestartBudget(options.maxRestarts ?? 100, (options.restartWindow ?? 1) * 1000);
+  }
+
+  /** Events that were handed to the handler (for monitoring). */
+  get eventsProcessed(): number {
+    return this.processed;
+  }
+
+  /** Sends a value to the agent's source topic or channel. */
+  send(record: OutgoingRecord<K, V>): Promise<unknown> {
+    return this.source.send(record);
+  }
+
+  /** The events the agent's actors hold right now (for blocking warnings and shutdown). */
+  inflight(): { actor: number; event: EventOrigin }[] {
+    return this.actors.flatMap((actor) =>
+      actor.state.inflight.map((event) => ({ actor: actor.index, event })),
+    );
+  }
+
+  /** Starts the actors (all but isolated-partition ones, which start on assignment). */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    if (this.isolatedPartitions) return;
+    this.sharedSource = this.source.openSource() as EventSource<unknown, unknown>;
+    for (let i = 0; i < this.concurrency; i++) this.spawn(i, undefined, this.sharedSource);
+  }
+
+  /** Isolated partitions: one actor per assigned partition of the source topic. */
+  onAssigned(assignment: TopicPartition[]): void {
+    if (!this.isolatedPartitions || !this.running) return;
+    const topic = this.source as Topic<K, V>;
+    const wanted = new Set(assignment.filter((tp) => tp.topic === topic.name).map((tp) => tp.partition));
+    for (const actor of this.actors) {
+      if (actor.partition !== undefined && !wanted.has(actor.partition)) this.retire(actor);
+    }
+    const have = new Set(this.actors.filter((a) => !a.stopped).map((a) => a.partition));
+    for (const partition of wanted) {
+      if (have.has(partition)) continue;
+      const source = topic.openSource(new Set([partition])) as EventSource<unknown, unknown>;
+      this.spawn(partition, partition, source);
+    }
+  }
+
+  /** Waits for the actors to finish (their sources must have been closed), at most `timeoutMs`. */
+  async stop(timeoutMs: number): Promise<boolean> {
+    this.running = false;
+    for (const actor of this.actors) actor.stopped = true;
+    const all = Promise.all(this.actors.map((a) => a.running));
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      all.then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    return finished;
+  }
+
+  private retire(actor: Actor): void {
+    actor.stopped = true;
+    const buffer = (actor.source as { buffer?: { close(): void } }).buffer;
+    buffer?.close();
+    this.actors = this.actors.filter((a) => a !== actor);
+  }
+
+  private spawn(index: number, partition: number | undefined, source: EventSource<unknown, unknown>): void {
+    const state: StreamState = { inflight: [], acks: true, agent: this.name };
+    const actor: Actor = { index, partition, state, stopped: false, source, running: Promise.resolve() };
+    actor.running = this.runSupervised(actor);
+    this.actors.push(actor);
+  }
+
+  private async runSupervised(actor: Actor): Promise<void> {
+    for (;;) {
+      let deadLettered = 0;
+      try {
+        await this.runOnce(actor, (n) => {
+          deadLettered = n;
+        });
+        return;
+      } catch (error) {
+        if (actor.stopped || !this.running) return;
+        const err = error instanceof Error ? error : new Error(String(error));
+        if (deadLettered > 0 && this.strategy === 'one_for_one') {
+          // The failure belongs to an event, which is now on its dead-letter topic: a data problem,
+          // not a broken actor, so it does not use up the restart budget.
+          continue;
+        }
+        if (this.strategy === 'crashing') {
+          this.host.crash(new Error(`agent ${this.name} failed: ${err.message}`, { cause: err }));
+          return;
+        }
+        if (this.strategy === 'forfeit') {
+          this.host.logger.error(`agent ${this.name} actor ${actor.index} failed and is not restarted`, {
+            error: err.message,
+          });
+          return;
+        }
+        if (!this.budget.take()) {
+          this.host.logger.error(`agent ${this.name} crashed too often; giving up`, { error: err.message });
+          this.host.crash(
+            new Error(`agent ${this.name} exceeded its restart limit: ${err.message}`, { cause: err }),
+          );
+          return;
+        }
+        this.host.logger.warn(`agent ${this.name} actor ${actor.index} restarting after error`, {
+          error: err.message,
+        });
+      }
+    }
+  }
+
+  private async runOnce(actor: Actor, onDeadLettered: (count: number) => void): Promise<void> {
+    const { state } = actor;
+    const stream = this.makeStream(actor);
+    const agent = this as unknown as Agent<unknown, unknown, unknown>;
+    const ctx: AgentContext = {
+      app: this.host.app,
+      agent,
+      logger: this.host.logger,
+      get event() {
+        return currentEvent();
+      },
+    };
+    const scope = { agent: this.name, state, since: 0 };
+    try {
+      await runInActor(scope, async () => {
+        const result = this.handler(stream, ctx as AgentContext<never>);
+        if (isAsyncIterable(result)) {
+          for await (const value of result) await this.toSinks(value);
+        } else {
+          await result;
+        }
+      });
+    } catch (error) {
+      const failed = state.inflight;
+      state.inflight = [];
+      let count = 0;
+      for (const event of failed) {
+        if (event.acked) continue;
+        await this.host.deadLetter(event, error, 'handler', this.name);
+        count++;
+      }
+      onDeadLettered(count);
+      throw error;
+    }
+    if (state.acks) for (const event of state.inflight) event.ack();
+    state.inflight = [];
+    if (this.running && !actor.stopped)
+      this.host.logger.info(`agent ${this.name} actor ${actor.index} finished`);
+  }
+
+  private makeStream(actor: Actor): Stream<K, V> {
+    const source = actor.source as EventSource<K, V>;
+    const counting: EventSource<K, V> = {
+      name: source.name,
+      next: async () => {
+        const event = await source.next();
+        if (event) this.processed++;
+        return event;
+      },
+    };
+    return new Stream<K, V>(counting, this.host, actor.state);
+  }
+
+  private async toSinks(value: Y): Promise<void> {
+    for (const sink of this.sinks) {
+      if (typeof sink === 'function') await sink(value);
+      else await sink.send({ value });
+    }
+  }
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}

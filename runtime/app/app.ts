@@ -1,0 +1,352 @@
+import { Agent, type AgentHandler, type AgentHost, type AgentOptions } from '../agents/agent.js';
+import { Channel, type ChannelOptions } from '../channels/channel.js';
+import { Event } from '../channels/event.js';
+import type { TypeOf, TypeSpec } from '../channels/serde.js';
+import { Topic, type TopicOptions } from '../channels/topic.js';
+import type { ChannelDefaults, ChannelHost, ProduceOptions, SendReceipt } from '../channels/types.js';
+import { createLogger, type Logger } from '../logging/index.js';
+import { Stream } from '../streams/stream.js';
+import type {
+  EventSource,
+  FailureStage,
+  OutgoingRecord,
+  SendTarget,
+  StreamSourceFactory,
+} from '../streams/types.js';
+import type { TopicPartition } from '../transport/types.js';
+import { BlockingDetector } from './blocking.js';
+import { Engine, type EngineMode } from './engine.js';
+import { type AppCommand, type CommandOptions, runMain } from './main.js';
+import {
+  configFromObject,
+  type ResolvedSettings,
+  resolveSettings,
+  type SettingsInput,
+} from './settings/index.js';
+
+export type KeyOf<S> = S extends TypeSpec ? TypeOf<S> : Buffer;
+export type ValueOf<S> = S extends TypeSpec ? TypeOf<S> : unknown;
+
+type AnyAgent = Agent<unknown, unknown, unknown>;
+type AnyTopic = Topic<unknown, unknown>;
+
+/**
+ * A faustgen application: topics, channels, agents and settings, and the worker that runs them.
+ * `new App(id, settings)`; declare with `topic()`, `agent()`...; run with `main()` or `start()`.
+ */
+export class App implements ChannelHost, AgentHost<App> {
+  private settings: ResolvedSettings;
+  private log: Logger;
+  private readonly topicsByName = new Map<string, AnyTopic>();
+  private readonly agentsByName = new Map<string, AnyAgent>();
+  private readonly commands = new Map<string, AppCommand>();
+  private engineHandle: Engine | undefined;
+  private blocking: BlockingDetector | undefined;
+  private stopping: Promise<void> | undefined;
+  private crashed: Error | undefined;
+  private readonly crashListeners: ((error: Error) => void)[] = [];
+
+  private flags: Record<string, unknown> = {};
+
+  constructor(
+    readonly id: string,
+    private input: SettingsInput = {},
+  ) {
+    this.settings = resolveSettings(id, input);
+    this.log = createLogger({
+      name: this.settings.appId,
+      level: this.settings.logLevel,
+      format: this.settings.logFormat,
+    });
+  }
+
+  /** The effective settings (code < env < flags). */
+  get conf(): ResolvedSettings {
+    return this.settings;
+  }
+
+  /** The app id used for the consumer group and internal topic names (id + version). */
+  get appId(): string {
+    return this.settings.appId;
+  }
+
+  get logger(): Logger {
+    return this.log;
+  }
+
+  /** The running worker's machinery (after start()). */
+  get engine(): Engine {
+    if (!this.engineHandle) this.engineHandle = new Engine(this);
+    return this.engineHandle;
+  }
+
+  get app(): this {
+    return this;
+  }
+
+  get defaults(): ChannelDefaults {
+    const c = this.settings;
+    return {
+      keySerializer: c.keySerializer,
+      valueSerializer: c.valueSerializer,
+      topicPartitions: c.topicPartitions,
+      topicReplicationFactor: c.topicReplicationFactor,
+      streamBufferMaxsize: c.streamBufferMaxsize,
+      deadLetter: c.deadLetter,
+    };
+  }
+
+  /** Re-resolves settings from an object (camelCase or Faust snake_case keys), before start. */
+  configFromObject(object: object): void {
+    this.assertNotStarted('configFromObject');
+    const { settings, notes } = configFromObject(object);
+    this.input = { ...this.input, ...settings };
+    this.reconfigure();
+    for (const note of notes) this.log.info(note);
+  }
+
+  /** Applies command-line flags (highest precedence), before start. */
+  configure(flags: Record<string, unknown>): void {
+    this.assertNotStarted('configure');
+    this.flags = { ...this.flags, ...flags };
+    this.reconfigure();
+  }
+
+  private reconfigure(): void {
+    this.settings = resolveSettings(this.id, this.input, { flags: this.flags });
+    this.log = createLogger({
+      name: this.settings.appId,
+      level: this.settings.logLevel,
+      format: this.settings.logFormat,
+    });
+  }
+
+  // ---- declarations ---------------------------------------------------------------------------
+
+  /** A Kafka topic with typed keys and values; the same name returns the same topic. */
+  topic<const KS extends TypeSpec | undefined = undefined, const VS extends TypeSpec | undefined = undefined>(
+    name: string,
+    options: TopicOptions<KS, VS> = {},
+  ): Topic<KeyOf<KS>, ValueOf<VS>> {
+    const existing = this.topicsByName.get(name);
+    if (existing) return existing as unknown as Topic<KeyOf<KS>, ValueOf<VS>>;
+    const topic = new Topic<KeyOf<KS>, ValueOf<VS>>(name, this, options);
+    this.topicsByName.set(name, topic as unknown as AnyTopic);
+    return topic;
+  }
+
+  /** An in-memory channel (same interface as a topic, nothing persisted). */
+  channel<K = unknown, V = unknown>(options: ChannelOptions & { name?: string } = {}): Channel<K, V> {
+    return new Channel<K, V>(this, { ...options, defaultMaxsize: this.settings.streamBufferMaxsize });
+  }
+
+  /**
+   * An agent: `handler(stream, ctx)` runs in supervised actors over the source. With no source,
+   * the agent reads the internal topic `<appId>-<name>`. An async-generator handler's yields go
+   * to its sinks.
+   */
+  agent<K, V, Y = unknown>(
+    source: Topic<K, V> | Channel<K, V> | string | undefined,
+    options: AgentOptions<Y> & { name: string },
+    handler: AgentHandler<K, V, Y, this>,
+  ): Agent<K, V, Y> {
+    this.assertNotStarted('agent');
+    const name = options.name;
+    if (!name) throw new Error('an agent needs a name');
+    if (this.agentsByName.has(name)) throw new Error(`agent ${name} is already defined`);
+    const resolved =
+      source === undefined
+        ? (this.topic(`${this.appId}-${name}`, { internal: true }) as unknown as Topic<K, V>)
+        : typeof source === 'string'
+          ? (this.topic(source, { internal: true }) as unknown as Topic<K, V>)
+          : source;
+    const agent = new Agent<K, V, Y>(resolved, handler as AgentHandler<K, V, Y>, this, options);
+    this.agentsByName.set(name, agent as unknown as AnyAgent);
+    return agent;
+  }
+
+  /** A stream over a topic, a channel or any (async) iterable of values. */
+  stream<K, V>(source: Topic<K, V> | Channel<K, V> | AsyncIterable<V> | Iterable<V>): Stream<K, V> {
+    if (source instanceof Topic || source instanceof Channel) return source.stream();
+    return new Stream<K, V>(iterableSource<K, V>(source), this);
+  }
+
+  /** Sends a record to a topic, channel or agent (by object, or a topic by name). */
+  send<K, V>(target: SendTarget<K, V> | string, record: OutgoingRecord<K, V>): Promise<unknown> {
+    const to = typeof target === 'string' ? (this.topic(target) as unknown as SendTarget<K, V>) : target;
+    return to.send(record);
+  }
+
+  /** A command for `app.main()` (and `faustgen <name>` in a project). */
+  command(name: string, options: CommandOptions, handler: AppCommand['run']): void {
+    if (this.commands.has(name)) throw new Error(`command ${name} is already defined`);
+    this.commands.set(name, { name, ...options, run: handler });
+  }
+
+  topics(): AnyTopic[] {
+    return [...this.topicsByName.values()];
+  }
+
+  agents(): AnyAgent[] {
+    return [...this.agentsByName.values()];
+  }
+
+  getAgent(name: string): AnyAgent | undefined {
+    return this.agentsByName.get(name);
+  }
+
+  getTopic(name: string): AnyTopic | undefined {
+    return this.topicsByName.get(name);
+  }
+
+  customCommands(): AppCommand[] {
+    return [...this.commands.values()];
+  }
+
+  // ---- lifecycle --------------------------------------------------------------------------------
+
+  /** Starts the worker (consumer, agents, commits) or, in 'producer' mode, only the producer. */
+  async start(mode: EngineMode = 'worker'): Promise<void> {
+    for (const warning of this.settings.warnings) this.log.warn(warning);
+    this.engine.onCrash((error) => this.crash(error));
+    await this.engine.start(mode);
+    if (mode === 'worker') {
+      this.blocking = new BlockingDetector(
+        (this.settings.blockingTimeout ?? 0) * 1000,
+        () => this.describeInflight(),
+        (message) => this.log.warn(message),
+      );
+      this.blocking.start();
+    }
+  }
+
+  /** Graceful stop: in-flight events finish (bounded by shutdownTimeout), offsets commit, the group is left. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.blocking?.stop();
+      await this.engineHandle?.stop();
+    })();
+    return this.stopping;
+  }
+
+  /** Called when something fatal happened (an agent gave up, a send failed). */
+  onCrash(listener: (error: Error) => void): void {
+    this.crashListeners.push(listener);
+  }
+
+  get crashError(): Error | undefined {
+    return this.crashed;
+  }
+
+  /** Runs the command line: worker | send | agents | topics | models | custom commands. */
+  main(argv: string[] = process.argv.slice(2)): Promise<number> {
+    return runMain(this, argv);
+  }
+
+  // ---- ChannelHost / StreamHost ------------------------------------------------------------------
+
+  produce(
+    topic: string,
+    key: Buffer | null,
+    value: Buffer | null,
+    options: ProduceOptions,
+  ): Promise<SendReceipt> {
+    return this.engine.producer.send(topic, key, value, options);
+  }
+
+  subscribe(topic: string, partitions?: ReadonlySet<number>) {
+    return this.engine.subscribe(topic, partitions);
+  }
+
+  generation(): number {
+    return this.engine.conductor.generation;
+  }
+
+  deadLetter(
+    event: Event<unknown, unknown>,
+    error: unknown,
+    stage: FailureStage,
+    agent?: string,
+  ): Promise<void> {
+    return this.engine.deadLetters.publish(event, error, stage, agent);
+  }
+
+  async forwardRaw(
+    topic: string,
+    event: Event<unknown, unknown>,
+    key: unknown,
+    keyTarget: SendTarget,
+  ): Promise<void> {
+    const target = keyTarget instanceof Topic ? keyTarget : this.getTopic(topic);
+    const keyBytes = target ? target.keySerde.serialize(key) : null;
+    await this.engine.producer.send(topic, keyBytes, event.message.value, { headers: event.message.headers });
+  }
+
+  repartitionTarget(name: string, partitions: number | undefined): SendTarget & StreamSourceFactory {
+    return this.topic(name, {
+      internal: true,
+      partitions,
+      keyType: 'json' as TypeSpec,
+      valueSerializer: 'raw',
+    });
+  }
+
+  onAssigned(_assignment: TopicPartition[], _generation: number): void {
+    // Signals arrive with the runtime services (issue 4).
+  }
+
+  // ---- internals ---------------------------------------------------------------------------------
+
+  /** @internal Something fatal happened (an agent gave up, a send failed): the worker must stop. */
+  crash(error: Error): void {
+    if (this.crashed) return;
+    this.crashed = error;
+    this.log.error(`worker crashed: ${error.message}`);
+    for (const listener of this.crashListeners) listener(error);
+  }
+
+  private describeInflight(): string {
+    return this.agents()
+      .flatMap((agent) =>
+        agent
+          .inflight()
+          .map(
+            ({ actor, event }) => `${agent.name}#${actor} ${event.topic}[${event.partition}]@${event.offset}`,
+          ),
+      )
+      .join(', ');
+  }
+
+  private assertNotStarted(what: string): void {
+    if (this.engineHandle?.running) throw new Error(`app.${what}() must be called before the app starts`);
+  }
+}
+
+function iterableSource<K, V>(iterable: AsyncIterable<V> | Iterable<V>): EventSource<K, V> {
+  const iterator =
+    Symbol.asyncIterator in iterable
+      ? (iterable as AsyncIterable<V>)[Symbol.asyncIterator]()
+      : (iterable as Iterable<V>)[Symbol.iterator]();
+  let offset = 0;
+  return {
+    name: 'iterable',
+    async next() {
+      const result = await iterator.next();
+      if (result.done) return undefined;
+      return new Event<K, V>(
+        null as K,
+        result.value,
+        {
+          topic: 'iterable',
+          partition: 0,
+          offset: offset++,
+          key: null,
+          value: null,
+          timestamp: Date.now(),
+          headers: {},
+        },
+        null,
+      );
+    },
+  };
+}

@@ -1,0 +1,275 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Agent } from '../agents/agent.js';
+import type { MessageRef } from '../channels/event.js';
+import type { Topic } from '../channels/topic.js';
+import { CommitManager } from '../commit/commit-manager.js';
+import type { Logger } from '../logging/index.js';
+import type { StreamBuffer } from '../streams/buffer.js';
+import { Conductor } from '../streams/conductor.js';
+import { ProducerBuffer } from '../transport/producer-buffer.js';
+import { createTransport } from '../transport/registry.js';
+import type {
+  TopicPartition,
+  TopicSpec,
+  Transport,
+  TransportAdmin,
+  TransportConsumer,
+  TransportProducer,
+} from '../transport/types.js';
+import { DeadLetters, deadLetterTopicName } from './dead-letter.js';
+import { AppProducer } from './producer.js';
+import type { Settings } from './settings/index.js';
+
+/** What the engine reads from its app. */
+export interface EngineApp {
+  readonly appId: string;
+  readonly conf: Settings;
+  readonly logger: Logger;
+  topics(): Topic<unknown, unknown>[];
+  agents(): Agent<unknown, unknown, unknown>[];
+  onAssigned(assignment: TopicPartition[], generation: number): void;
+}
+
+export type EngineMode = 'worker' | 'producer';
+
+/**
+ * The machinery of a running app: transport, producer, consumer, conductor, commits and dead
+ * letters. `start('worker')` consumes; `start('producer')` only produces (for `send`, RPC callers).
+ */
+export class Engine {
+  readonly conductor: Conductor;
+  private transport: Transport | undefined;
+  private admin: TransportAdmin | undefined;
+  private sender: ProducerBuffer | undefined;
+  private rawProducer: TransportProducer | undefined;
+  private consumer: TransportConsumer | undefined;
+  private producerHandle: AppProducer | undefined;
+  private deadLetterHandle: DeadLetters | undefined;
+  private commits: CommitManager | undefined;
+  private readonly declared = new Set<string>();
+  private state: 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' = 'idle';
+  private crashHandler: ((error: Error) => void) | undefined;
+
+  constructor(private readonly app: EngineApp) {
+    const conf = app.conf;
+    this.conductor = new Conductor({
+      maxsize: conf.streamBufferMaxsize,
+      onAck: () => this.commits?.noteAck(),
+      pause: (tps) => this.consumer?.pause(tps),
+      resume: (tps) => this.consumer?.resume(tps),
+      commits: (topic) => this.topicByName(topic)?.commits ?? true,
+    });
+  }
+
+  get producer(): AppProducer {
+    if (!this.producerHandle) throw new Error(`app ${this.app.appId} is not started: call app.start() first`);
+    return this.producerHandle;
+  }
+
+  get deadLetters(): DeadLetters {
+    if (!this.deadLetterHandle) throw new Error(`app ${this.app.appId} is not started`);
+    return this.deadLetterHandle;
+  }
+
+  get running(): boolean {
+    return this.state === 'running';
+  }
+
+  get transportAdmin(): TransportAdmin {
+    if (!this.admin) throw new Error(`app ${this.app.appId} is not started`);
+    return this.admin;
+  }
+
+  onCrash(handler: (error: Error) => void): void {
+    this.crashHandler = handler;
+  }
+
+  subscribe(topic: string, partitions?: ReadonlySet<number>): StreamBuffer<MessageRef> {
+    if (this.consumer && !this.conductor.topics().includes(topic)) {
+      this.app.logger.warn(
+        `topic ${topic} was subscribed after the worker started; its messages are not fetched until the next start`,
+      );
+    }
+    return this.conductor.subscribe(topic, partitions);
+  }
+
+  async start(mode: EngineMode): Promise<void> {
+    if (this.state !== 'idle') throw new Error(`app ${this.app.appId} was already started`);
+    this.state = 'starting';
+    const { conf, logger } = this.app;
+    const transport = createTransport(conf.broker, {
+      clientId: conf.brokerClientId,
+      connectionTimeoutMs: Math.round(conf.brokerRequestTimeout * 1000),
+      requestTimeoutMs: Math.round(conf.brokerRequestTimeout * 1000),
+      sasl: conf.brokerCredentials ?? undefined,
+      ssl: conf.sslContext ?? undefined,
+      log: (level, message, extra) => logger[level](message, extra),
+    });
+    this.transport = transport;
+    this.admin = transport.createAdmin();
+    const rawProducer = transport.createProducer({
+      clientId: conf.brokerClientId,
+      acks: conf.producerAcks,
+      // lz4 and zstd are accepted settings (warned about at start-up) that kafkajs cannot apply.
+      compression:
+        conf.producerCompressionType === 'gzip' || conf.producerCompressionType === 'snappy'
+          ? conf.producerCompressionType
+          : 'none',
+      requestTimeoutMs: Math.round(conf.producerRequestTimeout * 1000),
+      maxRequestSize: conf.producerMaxRequestSize,
+    });
+    await rawProducer.connect();
+    this.rawProducer = rawProducer;
+    this.sender = new ProducerBuffer(rawProducer, {
+      lingerSeconds: conf.producerLinger,
+      maxBatchBytes: conf.producerMaxBatchSize,
+      maxRequestSize: conf.producerMaxRequestSize,
+    });
+    this.producerHandle = new AppProducer({
+      sender: this.sender,
+      admin: this.admin,
+      partitioner: conf.producerPartitioner ?? undefined,
+      maxOutstanding: 100_000,
+      onFatal: (error) => this.crash(error),
+    });
+    this.deadLetterHandle = new DeadLetters({
+      appId: this.app.appId,
+      producer: this.producerHandle,
+      logger,
+      enabledFor: (topic) => this.topicByName(topic)?.deadLetterEnabled ?? conf.deadLetter,
+    });
+    await this.declareTopics();
+    if (mode === 'producer') {
+      this.state = 'running';
+      return;
+    }
+    for (const agent of this.app.agents()) agent.start();
+    // Let agents run up to their first await, so operators like groupBy() register their topics.
+    await nextTurn();
+    await nextTurn();
+    await this.declareTopics();
+    const topics = this.conductor.topics();
+    if (topics.length > 0) await this.startConsumer(topics);
+    this.state = 'running';
+  }
+
+  /** Stops fetching, lets in-flight events finish (bounded), commits, leaves the group. */
+  async stop(): Promise<void> {
+    if (this.state === 'stopped' || this.state === 'stopping' || this.state === 'idle') return;
+    this.state = 'stopping';
+    const { conf, logger } = this.app;
+    const consumer = this.consumer;
+    if (consumer) consumer.pause(this.conductor.currentAssignment());
+    const dropped = this.conductor.dropBuffered();
+    if (dropped > 0) logger.debug(`dropped ${dropped} buffered events; they are redone after restart`);
+    this.conductor.close();
+    const timeoutMs = conf.shutdownTimeout * 1000;
+    const agents = this.app.agents();
+    const finished = await Promise.all(agents.map((agent) => agent.stop(timeoutMs)));
+    agents.forEach((agent, i) => {
+      if (!finished[i]) {
+        logger.warn(
+          `agent ${agent.name} did not finish within ${conf.shutdownTimeout}s; its in-flight events are not committed and will be redone`,
+        );
+      }
+    });
+    this.commits?.stop();
+    try {
+      await this.commits?.commit();
+    } catch (error) {
+      logger.warn(`final commit failed: ${(error as Error).message}`);
+    }
+    await consumer?.stop();
+    try {
+      await this.sender?.flush();
+    } catch (error) {
+      logger.error(`producer flush at shutdown failed: ${(error as Error).message}`);
+    }
+    await this.rawProducer?.disconnect();
+    await this.admin?.close();
+    this.state = 'stopped';
+  }
+
+  /** Creates the app's topics that do not exist yet (internal ones with their settings). */
+  async declareTopics(): Promise<void> {
+    const admin = this.transportAdmin;
+    const specs: TopicSpec[] = [];
+    const consumed = new Set(this.conductor.topics());
+    for (const topic of this.app.topics()) {
+      if (this.declared.has(topic.name)) continue;
+      specs.push(topic.spec());
+      if (consumed.has(topic.name) && topic.deadLetterEnabled) {
+        specs.push({
+          name: deadLetterTopicName(this.app.appId, topic.name),
+          partitions: topic.spec().partitions,
+          replicationFactor: topic.spec().replicationFactor,
+        });
+      }
+    }
+    const fresh = specs.filter((spec) => !this.declared.has(spec.name));
+    if (fresh.length === 0) return;
+    if (this.app.conf.topicAllowDeclare) await admin.createTopics(fresh);
+    for (const spec of fresh) {
+      this.declared.add(spec.name);
+      const count = await admin.partitionCount(spec.name);
+      if (count === undefined) {
+        throw new Error(
+          `topic ${spec.name} does not exist and topicAllowDeclare is off: create it (${spec.partitions} partitions)`,
+        );
+      }
+      this.producer.knowPartitions(spec.name, count);
+    }
+  }
+
+  private async startConsumer(topics: string[]): Promise<void> {
+    const { conf, logger } = this.app;
+    const consumer = this.transport!.createConsumer({
+      groupId: this.app.appId,
+      clientId: conf.brokerClientId,
+      // 'none' cannot fail on a missing offset with kafkajs: warned about at start-up, reads from the earliest.
+      autoOffsetReset: conf.consumerAutoOffsetReset === 'latest' ? 'latest' : 'earliest',
+      sessionTimeoutMs: Math.round(conf.brokerSessionTimeout * 1000),
+      heartbeatIntervalMs: Math.round(conf.brokerHeartbeatInterval * 1000),
+      rebalanceTimeoutMs: Math.round(conf.brokerRebalanceTimeout * 1000),
+      requestTimeoutMs: Math.round(conf.brokerRequestTimeout * 1000),
+      maxFetchBytes: conf.consumerMaxFetchSize,
+      maxPollRecords: conf.brokerMaxPollRecords ?? 0,
+    });
+    this.consumer = consumer;
+    consumer.subscribe(topics);
+    this.commits = new CommitManager({
+      every: conf.brokerCommitEvery,
+      intervalMs: conf.brokerCommitInterval * 1000,
+      trackers: () => this.conductor.ackTrackers,
+      generation: () => this.conductor.generation,
+      flush: () => this.producer.flush(),
+      commit: (offsets) => consumer.commit(offsets),
+      onError: (error, offsets) =>
+        logger.warn(
+          `commit of ${offsets.length} partition offsets failed (they are redone): ${(error as Error).message}`,
+        ),
+    });
+    await consumer.start({
+      onBatch: (batch) => this.conductor.deliver(batch),
+      onAssigned: (assignment, generation) => {
+        this.conductor.assigned(assignment, generation);
+        for (const agent of this.app.agents()) agent.onAssigned(assignment);
+        this.app.onAssigned(assignment, generation);
+      },
+      onStopped: (error) => {
+        if (error && this.state === 'running') this.crash(error);
+      },
+    });
+    this.commits.start();
+    logger.debug(`consuming ${topics.join(', ')} as group ${this.app.appId}`);
+  }
+
+  private topicByName(name: string): Topic<unknown, unknown> | undefined {
+    return this.app.topics().find((topic) => topic.name === name);
+  }
+
+  private crash(error: Error): void {
+    if (this.crashHandler) this.crashHandler(error);
+    else this.app.logger.error(`fatal: ${error.message}`);
+  }
+}

@@ -1,0 +1,241 @@
+import { parseArgs } from 'node:util';
+import type { App } from './app.js';
+
+export interface CommandOptions {
+  description: string;
+  /** Flags the command accepts (node:util parseArgs options). */
+  options?: Record<string, { type: 'string' | 'boolean'; short?: string; description?: string }>;
+}
+
+export interface AppCommand extends CommandOptions {
+  name: string;
+  run: (
+    app: App,
+    args: { positionals: string[]; values: Record<string, unknown> },
+  ) => Promise<number | undefined>;
+}
+
+const BUILTIN_HELP: Record<string, string> = {
+  worker: 'start the worker: consume, run agents, commit',
+  send: 'send <topic|@agent> <value> [--key K] [--partition N] [--repeat N]: produce records',
+  agents: 'list the agents',
+  topics: 'list the topics',
+  models: 'list the models used by topics',
+};
+
+/** Parses `argv` into a command, its positionals, its own flags and setting flags (`--broker-commit-every 5`). */
+export function parseCommandLine(argv: string[]): {
+  command: string | undefined;
+  positionals: string[];
+  flags: Record<string, string | boolean>;
+} {
+  const { tokens } = parseArgs({ args: argv, strict: false, allowPositionals: true, tokens: true });
+  const positionals: string[] = [];
+  const flags: Record<string, string | boolean> = {};
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (token.kind === 'positional') positionals.push(token.value);
+    else if (token.kind === 'option') {
+      const next = tokens[i + 1];
+      if (token.value !== undefined) flags[token.name] = token.value;
+      else if (next?.kind === 'positional' && !BOOLEAN_FLAGS.has(token.name)) {
+        flags[token.name] = next.value;
+        i++;
+      } else flags[token.name] = true;
+    }
+  }
+  const [command, ...rest] = positionals;
+  return { command, positionals: rest, flags };
+}
+
+function usage(app: App): string {
+  const lines = [`usage: <main> <command> [options]   (app ${app.appId})`, '', 'commands:'];
+  for (const [name, help] of Object.entries(BUILTIN_HELP)) lines.push(`  ${name.padEnd(16)}${help}`);
+  for (const command of app.customCommands())
+    lines.push(`  ${command.name.padEnd(16)}${command.description}`);
+  lines.push('', 'Any setting can be given as a flag: --broker kafka://host:9092 --loglevel debug');
+  return lines.join('\n');
+}
+
+const OWN_FLAGS = new Set(['key', 'partition', 'repeat', 'help', 'loglevel']);
+const BOOLEAN_FLAGS = new Set(['help', 'allow-stale']);
+
+function settingFlags(flags: Record<string, string | boolean>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(flags)) {
+    if (name === 'loglevel') out.logLevel = value;
+    else if (!OWN_FLAGS.has(name)) out[name] = value;
+  }
+  return out;
+}
+
+/** Runs one command of the app's command line; resolves with the exit code. */
+export async function runMain(app: App, argv: string[]): Promise<number> {
+  const { command, positionals, flags } = parseCommandLine(argv);
+  if (!command || flags.help === true || command === 'help') {
+    console.log(usage(app));
+    return command ? 0 : 1;
+  }
+  try {
+    app.configure(settingFlags(flags));
+  } catch (error) {
+    console.error((error as Error).message);
+    return 2;
+  }
+  switch (command) {
+    case 'worker':
+      return runWorker(app);
+    case 'send':
+      return runSend(app, positionals, flags);
+    case 'agents':
+      printTable(
+        ['agent', 'source', 'concurrency', 'isolated'],
+        app.agents().map((a) => [a.name, a.source.name, String(a.concurrency), String(a.isolatedPartitions)]),
+      );
+      return 0;
+    case 'topics':
+      printTable(
+        ['topic', 'partitions', 'internal', 'key', 'value'],
+        app
+          .topics()
+          .map((t) => [
+            t.name,
+            String(t.spec().partitions),
+            String(t.options.internal ?? false),
+            t.keySerde.describe(),
+            t.valueSerde.describe(),
+          ]),
+      );
+      return 0;
+    case 'models': {
+      const rows = new Map<string, string[]>();
+      for (const topic of app.topics()) {
+        for (const serde of [topic.keySerde, topic.valueSerde]) {
+          const model = serde.model;
+          if (model) rows.set(model.namespace, [model.name, model.namespace, topic.name]);
+        }
+      }
+      printTable(['model', 'namespace', 'topic'], [...rows.values()]);
+      return 0;
+    }
+    default: {
+      const custom = app.customCommands().find((c) => c.name === command);
+      if (!custom) {
+        console.error(`unknown command ${command}\n\n${usage(app)}`);
+        return 2;
+      }
+      return (await custom.run(app, { positionals, values: flags })) ?? 0;
+    }
+  }
+}
+
+async function runWorker(app: App): Promise<number> {
+  let resolveExit!: (code: number) => void;
+  const exit = new Promise<number>((resolve) => {
+    resolveExit = resolve;
+  });
+  const shutdown = (signal: string) => {
+    app.logger.info(`${signal} received: stopping`);
+    void app.stop().then(() => resolveExit(app.crashError ? 1 : 0));
+  };
+  const onTerm = () => shutdown('SIGTERM');
+  const onInt = () => shutdown('SIGINT');
+  process.once('SIGTERM', onTerm);
+  process.once('SIGINT', onInt);
+  app.onCrash(() => {
+    void app.stop().then(() => resolveExit(1));
+  });
+  try {
+    await app.start('worker');
+  } catch (error) {
+    app.logger.error(`worker failed to start: ${(error as Error).message}`);
+    await app.stop().catch(() => undefined);
+    return 1;
+  }
+  const c = app.conf;
+  app.logger.info(
+    [
+      `faustgen worker ${app.appId} ready`,
+      `  broker:  ${c.broker.join(', ')}`,
+      `  agents:  ${app
+        .agents()
+        .map((a) => `${a.name} <- ${a.source.name}`)
+        .join('; ')}`,
+      `  topics:  ${app
+        .topics()
+        .map((t) => t.name)
+        .join(', ')}`,
+    ].join('\n'),
+  );
+  const code = await exit;
+  process.off('SIGTERM', onTerm);
+  process.off('SIGINT', onInt);
+  return code;
+}
+
+async function runSend(
+  app: App,
+  positionals: string[],
+  flags: Record<string, string | boolean>,
+): Promise<number> {
+  const [targetName, rawValue] = positionals;
+  if (!targetName || rawValue === undefined) {
+    console.error('usage: send <topic|@agent> <value> [--key K] [--partition N] [--repeat N]');
+    return 2;
+  }
+  const target = targetName.startsWith('@')
+    ? app.getAgent(targetName.slice(1))?.source
+    : app.topic(targetName);
+  if (!target) {
+    console.error(
+      `no agent named ${targetName.slice(1)}; agents: ${app
+        .agents()
+        .map((a) => a.name)
+        .join(', ')}`,
+    );
+    return 2;
+  }
+  const repeat = flags.repeat === undefined ? 1 : Number(flags.repeat);
+  const partition = flags.partition === undefined ? undefined : Number(flags.partition);
+  if (!Number.isInteger(repeat) || repeat < 1) {
+    console.error(`--repeat must be a positive integer, got ${String(flags.repeat)}`);
+    return 2;
+  }
+  let value: unknown = rawValue;
+  try {
+    value = JSON.parse(rawValue);
+  } catch {
+    // not JSON: send the text
+  }
+  await app.start('producer');
+  try {
+    const deliveries: Promise<unknown>[] = [];
+    for (let i = 0; i < repeat; i++) {
+      const receipt = await target.send({
+        key: typeof flags.key === 'string' ? flags.key : undefined,
+        value,
+        partition,
+      } as never);
+      deliveries.push((receipt as { delivered?: Promise<unknown> }).delivered ?? Promise.resolve(receipt));
+    }
+    const results = await Promise.all(deliveries);
+    for (const r of results) console.log(JSON.stringify(r));
+    return 0;
+  } catch (error) {
+    console.error(`send failed: ${(error as Error).message}`);
+    return 1;
+  } finally {
+    await app.stop();
+  }
+}
+
+function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  console.log(line(header));
+  for (const row of rows) console.log(line(row));
+}

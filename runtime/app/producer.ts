@@ -1,0 +1,119 @@
+import { createDefaultPartitioner, type Partitioner } from '../channels/partitioner.js';
+import type { SendReceipt } from '../channels/types.js';
+import type { OutgoingMessage, RecordMetadata, TransportAdmin } from '../transport/types.js';
+
+export interface MessageSender {
+  send(message: OutgoingMessage): Promise<RecordMetadata>;
+  flush(): Promise<void>;
+}
+
+export interface AppProducerOptions {
+  sender: MessageSender;
+  admin: TransportAdmin;
+  partitioner?: Partitioner;
+  /** Messages accepted but not yet acknowledged before send() waits for room. */
+  maxOutstanding: number;
+  /** A send failed for good: at-least-once is at stake, the worker must stop. */
+  onFatal: (error: Error) => void;
+  onProduced?: (topic: string, latencyMs: number) => void;
+}
+
+/**
+ * The app's side of producing: picks the partition (the Java client's murmur2 over the
+ * serialized key by default), bounds what is outstanding, and turns any failed delivery into a
+ * fatal error so that no offset is ever committed past a lost send.
+ */
+export class AppProducer {
+  private readonly partitionCounts = new Map<string, number>();
+  private readonly partitioner: Partitioner;
+  private outstanding = 0;
+  private room: { promise: Promise<void>; resolve: () => void } | undefined;
+  private failure: Error | undefined;
+
+  constructor(private readonly options: AppProducerOptions) {
+    this.partitioner = options.partitioner ?? createDefaultPartitioner();
+  }
+
+  /** Remembers a topic's partition count (from declaration or metadata). */
+  knowPartitions(topic: string, count: number): void {
+    this.partitionCounts.set(topic, count);
+  }
+
+  async partitionsOf(topic: string): Promise<number> {
+    const known = this.partitionCounts.get(topic);
+    if (known !== undefined) return known;
+    const count = await this.options.admin.partitionCount(topic);
+    if (count === undefined)
+      throw new Error(`topic ${topic} does not exist (declare it in the app or create it)`);
+    this.partitionCounts.set(topic, count);
+    return count;
+  }
+
+  /** Accepts a message for sending; resolves once it is queued (waiting while too much is outstanding). */
+  async send(
+    topic: string,
+    key: Buffer | null,
+    value: Buffer | null,
+    options: { partition?: number; timestamp?: number; headers?: Record<string, Buffer> } = {},
+  ): Promise<SendReceipt> {
+    if (this.failure) throw this.failure;
+    while (this.outstanding >= this.options.maxOutstanding) await this.waitForRoom();
+    const count = this.partitionCounts.get(topic) ?? (await this.partitionsOf(topic));
+    const partition = options.partition ?? this.partitioner(key, count, topic);
+    if (!Number.isInteger(partition) || partition < 0 || partition >= count) {
+      throw new Error(`partition ${partition} is out of range for topic ${topic} (${count} partitions)`);
+    }
+    this.outstanding++;
+    const started = performance.now();
+    const delivered = this.options.sender.send({
+      topic,
+      partition,
+      key,
+      value,
+      timestamp: options.timestamp,
+      headers: options.headers,
+    });
+    delivered.then(
+      () => {
+        this.settled();
+        this.options.onProduced?.(topic, performance.now() - started);
+      },
+      (error: unknown) => {
+        this.settled();
+        const failure = new Error(`sending to ${topic}[${partition}] failed: ${(error as Error).message}`, {
+          cause: error,
+        });
+        if (!this.failure) {
+          this.failure = failure;
+          this.options.onFatal(failure);
+        }
+      },
+    );
+    return { topic, partition, delivered };
+  }
+
+  /** Resolves when everything accepted so far is acknowledged; rejects if any send failed. */
+  async flush(): Promise<void> {
+    await this.options.sender.flush();
+    if (this.failure) throw this.failure;
+  }
+
+  private settled(): void {
+    this.outstanding--;
+    if (this.room && this.outstanding < this.options.maxOutstanding) {
+      this.room.resolve();
+      this.room = undefined;
+    }
+  }
+
+  private waitForRoom(): Promise<void> {
+    if (!this.room) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => {
+        resolve = r;
+      });
+      this.room = { promise, resolve };
+    }
+    return this.room.promise;
+  }
+}

@@ -1,0 +1,35 @@
+/** faustgen: stream processing on Apache Kafka for TypeScript. The runtime API. */
+export { Agent, type AgentContext, type AgentHandler, type AgentOptions, type Sink } from './agents/agent.js';
+export { currentEvent } from './agents/context.js';
+export type { SupervisorStrategy } from './agents/supervisor.js';
+export { App, type KeyOf, type ValueOf } from './app/app.js';
+export { DEAD_LETTER_HEADERS, deadLetterTopicName } from './app/dead-letter.js';
+export { Channel, type ChannelOptions } from './channels/channel.js';
+export { Event, type EventOrigin } from './channels/event.js';
+export {
+  createDefaultPartitioner,
+  javaPartition,
+  murmur2,
+  type Partitioner,
+} from './channels/partitioner.js';
+export { Topic, type TopicOptions } from './channels/topic.js';
+export type { SendReceipt } from './channels/types.js';
+export { Stream } from './streams/stream.js';
+export type { OutgoingRecord, SendTarget } from './streams/types.js';
+export type { Headers, Message, RecordMetadata, TopicPartition } from './transport/types.js';
+export {
+  type Codec,
+  DecodeError,
+  EncodeError,
+  getCodec,
+  registerCodec,
+} from './channels/codecs/index.js';
+export { createSerde, type JsonValue, type Serde, type TypeOf, type TypeSpec } from './channels/serde.js';
+export {
+  type FieldError,
+  type JSONSchema,
+  type Model,
+  type ModelOptions,
+  model,
+  ValidationError,
+} from './models/index.js';
