@@ -120,7 +120,8 @@ describe('worker processes on the real broker', { skip, timeout: 240_000 }, () =
     const total = 20_000;
     const collected = await collect(output);
     consumers.push(collected.consumer);
-    const first = start(appId, input, output, { SLOW_MS: '0' });
+    // Slow enough (1 ms per event) that the kill lands mid-stream, with uncommitted work in flight.
+    const first = start(appId, input, output, { SLOW_MS: '1' });
     await first.waitFor(/ready/);
     await produceIds(input, total);
     await until('a quarter of the ids', () => collected.ids.size >= total / 4, 60_000);
@@ -128,6 +129,7 @@ describe('worker processes on the real broker', { skip, timeout: 240_000 }, () =
     const killed = await first.exited(10_000);
     assert.equal(killed.signal, 'SIGKILL');
     const seenAtKill = collected.ids.size;
+    assert.ok(seenAtKill < total, `the first worker finished everything (${seenAtKill}) before it was killed`);
     const second = start(appId, input, output);
     await second.waitFor(/ready/);
     await until(
