@@ -6,7 +6,16 @@
  * sendBatch with acks -1, commit after the produce resolves).
  */
 import { App } from '../runtime/index.js';
-import { brokerUrl, createTopics, deleteTopics, fillTopic, kafka, ratio, uniqueName } from './support.js';
+import {
+  brokerUrl,
+  createTopics,
+  deleteTopics,
+  fillTopic,
+  kafka,
+  ratio,
+  runBaseline,
+  uniqueName,
+} from './support.js';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 1_000_000);
 const PARTITIONS = 4;
@@ -18,48 +27,6 @@ interface Value {
 }
 
 const makeRecord = (i: number) => ({ key: `key-${i % 10_000}`, value: JSON.stringify({ n: i, pad: PAD }) });
-
-async function baseline(input: string, output: string): Promise<number> {
-  const consumer = kafka().consumer({ groupId: uniqueName('baseline'), maxBytesPerPartition: 1_048_576 });
-  const producer = kafka().producer({ allowAutoTopicCreation: false });
-  await Promise.all([consumer.connect(), producer.connect()]);
-  await consumer.subscribe({ topic: input, fromBeginning: true });
-  let seen = 0;
-  let started = 0;
-  let finish!: () => void;
-  const done = new Promise<void>((resolve) => {
-    finish = resolve;
-  });
-  await consumer.run({
-    autoCommit: false,
-    partitionsConsumedConcurrently: PARTITIONS,
-    eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
-      if (started === 0) started = performance.now();
-      const messages = [];
-      for (const message of batch.messages) {
-        const value = JSON.parse(message.value!.toString()) as Value;
-        if (value.n % 10 !== 0) messages.push({ key: message.key, value: JSON.stringify(value) });
-      }
-      if (messages.length > 0)
-        await producer.sendBatch({ topicMessages: [{ topic: output, messages }], acks: -1 });
-      const last = batch.messages[batch.messages.length - 1];
-      if (last) {
-        resolveOffset(last.offset);
-        await consumer.commitOffsets([
-          { topic: batch.topic, partition: batch.partition, offset: (Number(last.offset) + 1).toString() },
-        ]);
-      }
-      await heartbeat();
-      seen += batch.messages.length;
-      if (seen >= COUNT) finish();
-    },
-  });
-  await done;
-  const seconds = (performance.now() - started) / 1000;
-  await consumer.disconnect();
-  await producer.disconnect();
-  return COUNT / seconds;
-}
 
 async function faustgen(input: string, output: string): Promise<number> {
   const app = new App(uniqueName('passthrough'), { broker: brokerUrl(), logLevel: 'warn' as const });
@@ -88,12 +55,13 @@ async function faustgen(input: string, output: string): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const admin = kafka().admin();
+  const admin = (await kafka()).admin();
   await admin.connect();
   const input = uniqueName('bench-pt-in');
   const outBase = uniqueName('bench-pt-out-baseline');
+  const outPatched = uniqueName('bench-pt-out-baseline-patched');
   const outFaust = uniqueName('bench-pt-out-faustgen');
-  await createTopics(admin, [input, outBase, outFaust], PARTITIONS);
+  await createTopics(admin, [input, outBase, outPatched, outFaust], PARTITIONS);
   const sample = makeRecord(123_456);
   console.log(
     `setup: broker ${brokerUrl()}, ${COUNT} records, ${PARTITIONS} partitions, value ${Buffer.byteLength(sample.value)} bytes ` +
@@ -101,11 +69,18 @@ async function main(): Promise<void> {
   );
   const fillSeconds = await fillTopic(input, COUNT, makeRecord);
   console.log(`filled ${input} in ${fillSeconds.toFixed(1)} s`);
-  const base = await baseline(input, outBase);
-  console.log(`baseline (raw kafkajs eachBatch loop): ${Math.round(base)} events/s`);
+  const args = [input, outBase, String(COUNT), String(PARTITIONS)];
+  const base = await runBaseline('passthrough-kafkajs', args, 'events_per_s');
+  console.log(`baseline (raw kafkajs 2.2.4 eachBatch loop, own process): ${base} events/s`);
+  const patchedArgs = [input, outPatched, String(COUNT), String(PARTITIONS), '--patched'];
+  const patched = await runBaseline('passthrough-kafkajs', patchedArgs, 'events_per_s');
+  console.log(
+    `baseline with faustgen's kafkajs grouping fix (for reference, not the RESULT): ${patched} events/s`,
+  );
   const ours = await faustgen(input, outFaust);
   console.log(`faustgen (one worker, one agent): ${Math.round(ours)} events/s`);
-  await deleteTopics(admin, [input, outBase, outFaust]);
+  console.log(`ratio against the baseline with the grouping fix: ${ratio(ours, patched)}`);
+  await deleteTopics(admin, [input, outBase, outPatched, outFaust]);
   await admin.disconnect();
   console.log(
     `RESULT passthrough events_per_s=${Math.round(ours)} baseline_events_per_s=${Math.round(base)} ratio=${ratio(ours, base)}`,

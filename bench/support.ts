@@ -1,6 +1,14 @@
-/** Shared parts of the benchmarks: the broker, topic setup, filling a topic, result lines. */
+/**
+ * Shared parts of the benchmarks: the broker, topic setup, filling a topic, result lines.
+ *
+ * kafkajs is loaded lazily (dynamic import), never by a static import: a static import would load
+ * it before faustgen's runtime installs its kafkajs fix (runtime/transport/kafka/kafkajs.ts), and
+ * the runtime would be measured with stock kafkajs. Baselines run stock kafkajs in a child process.
+ */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { type Admin, Kafka, logLevel } from 'kafkajs';
+import { fileURLToPath } from 'node:url';
+import type { Admin, Kafka } from 'kafkajs';
 
 export function brokerUrl(): string {
   return process.env.FAUSTGEN_BROKER?.trim() || 'kafka://127.0.0.1:9092';
@@ -14,8 +22,26 @@ export function kafkaBrokers(url = brokerUrl()): string[] {
     .map((s) => s.trim().replace(/^kafka:\/\//, ''));
 }
 
-export function kafka(): Kafka {
+export async function kafka(): Promise<Kafka> {
+  const { Kafka, logLevel } = (await import('kafkajs')).default;
   return new Kafka({ clientId: uniqueName('bench'), brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+}
+
+/**
+ * Runs a baseline script (dist/bench/baselines/<name>.js) in a child process and returns the
+ * number it prints as `<key>=<number>` on its last line.
+ */
+export async function runBaseline(name: string, args: string[], key: string): Promise<number> {
+  const script = fileURLToPath(new URL(`./baselines/${name}.js`, import.meta.url));
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const match = new RegExp(`${key}=([0-9.]+)`).exec(out);
+  if (code !== 0 || !match) throw new Error(`baseline ${name} failed (exit ${code}): ${out.slice(-2000)}`);
+  return Number(match[1]);
 }
 
 export const uniqueName = (prefix: string) =>
@@ -37,7 +63,7 @@ export async function fillTopic(
   count: number,
   make: (i: number) => { key: string; value: string },
 ): Promise<number> {
-  const producer = kafka().producer({ allowAutoTopicCreation: false });
+  const producer = (await kafka()).producer({ allowAutoTopicCreation: false });
   await producer.connect();
   const started = performance.now();
   const batch = 5000;

@@ -55,8 +55,6 @@ export class Engine {
     this.conductor = new Conductor({
       maxsize: conf.streamBufferMaxsize,
       onAck: () => this.commits?.noteAck(),
-      pause: (tps) => this.consumer?.pause(tps),
-      resume: (tps) => this.consumer?.resume(tps),
       commits: (topic) => this.topicByName(topic)?.commits ?? true,
     });
   }

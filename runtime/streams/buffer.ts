@@ -28,6 +28,11 @@ export class StreamBuffer<T> {
     return this.closed;
   }
 
+  /** True from reaching maxsize until drained back to half of it. */
+  get isFull(): boolean {
+    return this.full;
+  }
+
   push(item: T): void {
     if (this.closed) return;
     const waiter = this.waiters.shift();
@@ -86,6 +91,10 @@ export class StreamBuffer<T> {
   /** Ends the buffer: waiting and future consumers get undefined once it is empty. */
   close(): void {
     this.closed = true;
+    if (this.full) {
+      this.full = false;
+      this.signals.onDrained?.();
+    }
     for (const waiter of this.waiters.splice(0)) waiter(undefined);
   }
 
@@ -94,6 +103,10 @@ export class StreamBuffer<T> {
     const left = this.items.slice(this.head);
     this.items = [];
     this.head = 0;
+    if (this.full) {
+      this.full = false;
+      this.signals.onDrained?.();
+    }
     return left;
   }
 }

@@ -8,8 +8,6 @@ export interface ConductorOptions {
   maxsize: number;
   /** Called for every message whose last subscriber acked. */
   onAck: (moved: boolean) => void;
-  pause: (partitions: TopicPartition[]) => void;
-  resume: (partitions: TopicPartition[]) => void;
   /** Whether consumed offsets of this topic are committed (false for internal reply/leader topics). */
   commits: (topic: string) => boolean;
 }
@@ -23,15 +21,16 @@ interface Subscription {
 
 /**
  * Routes each fetched message to every stream buffer that reads its topic, tracks acks per
- * partition for commits, and applies back-pressure by pausing the partitions that feed a full
- * buffer. On every rebalance it drops what was buffered: those messages were not committed and
- * are fetched again by whoever owns their partition now.
+ * partition for commits, and applies back-pressure: a batch that fills a buffer is accepted, and
+ * the transport is told to fetch no more of that partition until the buffer drained to half.
+ * On every rebalance it drops what was buffered: those messages were not committed and are
+ * fetched again by whoever owns their partition now.
  */
 export class Conductor {
   private subscriptions = new Map<string, Subscription[]>();
   private trackers = new AckTrackers();
   private assignment: TopicPartition[] = [];
-  private readonly pausedBy = new Map<string, { tp: TopicPartition; by: Set<Subscription> }>();
+  private roomWaiters: { subs: Subscription[]; resolve: () => void }[] = [];
   private gen = 0;
   private readonly highWatermarks = new Map<string, number>();
 
@@ -62,8 +61,7 @@ export class Conductor {
       buffer: undefined as unknown as StreamBuffer<MessageRef>,
     };
     subscription.buffer = new StreamBuffer<MessageRef>(this.options.maxsize, {
-      onFull: () => this.pauseFor(subscription),
-      onDrained: () => this.resumeFor(subscription),
+      onDrained: () => this.wakeRoomWaiters(),
     });
     const list = this.subscriptions.get(topic) ?? [];
     list.push(subscription);
@@ -75,10 +73,7 @@ export class Conductor {
   unsubscribe(buffer: StreamBuffer<MessageRef>): void {
     for (const [topic, list] of this.subscriptions) {
       const kept = list.filter((s) => s.buffer !== buffer);
-      if (kept.length !== list.length) {
-        for (const sub of list) if (sub.buffer === buffer) this.resumeFor(sub);
-        this.subscriptions.set(topic, kept);
-      }
+      if (kept.length !== list.length) this.subscriptions.set(topic, kept);
     }
     buffer.close();
   }
@@ -88,18 +83,18 @@ export class Conductor {
     this.gen = generation;
     this.assignment = assignment;
     this.trackers = new AckTrackers();
-    const paused = [...this.pausedBy.values()].map((p) => p.tp);
-    this.pausedBy.clear();
-    // The transport keeps pauses across rebalances; buffers restart empty, so resume them.
-    if (paused.length > 0) this.options.resume(paused);
     this.highWatermarks.clear();
     for (const list of this.subscriptions.values()) {
       for (const sub of list) sub.buffer.drop((ref) => ref.generation !== generation);
     }
+    this.releaseRoomWaiters();
   }
 
-  /** Hands a fetched batch to the buffers of its topic. Never blocks. */
-  deliver(batch: MessageBatch): void {
+  /**
+   * Hands a fetched batch to the buffers of its topic, at once. When that filled a buffer, returns
+   * a promise that resolves once every buffer it went to drained to half (or was emptied).
+   */
+  deliver(batch: MessageBatch): void | Promise<void> {
     if (batch.generation !== this.gen) return; // fetched before the rebalance; refetched by the owner
     const { topic, partition } = batch;
     if (batch.highWatermark >= 0) this.highWatermarks.set(tpKey(topic, partition), batch.highWatermark);
@@ -115,8 +110,9 @@ export class Conductor {
         continue;
       }
       for (const sub of subs) sub.buffer.push(ref);
-      // A message may be delivered to several buffers; the release happens per subscriber.
     }
+    if (!subs.some((sub) => sub.buffer.isFull)) return;
+    return new Promise<void>((resolve) => this.roomWaiters.push({ subs, resolve }));
   }
 
   /** Lag per assigned partition (highwater - next offset to process), where known. */
@@ -136,43 +132,30 @@ export class Conductor {
   /** Closes every buffer: streams end once they are empty. */
   close(): void {
     for (const list of this.subscriptions.values()) for (const sub of list) sub.buffer.close();
+    this.releaseRoomWaiters();
   }
 
   /** Drops everything buffered (shutdown: those events are redone after restart). */
   dropBuffered(): number {
     let n = 0;
     for (const list of this.subscriptions.values()) for (const sub of list) n += sub.buffer.clear().length;
+    this.releaseRoomWaiters();
     return n;
   }
 
-  private feeding(sub: Subscription): TopicPartition[] {
-    return this.assignment.filter(
-      (tp) => tp.topic === sub.topic && (!sub.partitions || sub.partitions.has(tp.partition)),
-    );
+  private wakeRoomWaiters(): void {
+    if (this.roomWaiters.length === 0) return;
+    const waiting: typeof this.roomWaiters = [];
+    for (const waiter of this.roomWaiters) {
+      if (waiter.subs.some((sub) => sub.buffer.isFull)) waiting.push(waiter);
+      else waiter.resolve();
+    }
+    this.roomWaiters = waiting;
   }
 
-  private pauseFor(sub: Subscription): void {
-    const toPause: TopicPartition[] = [];
-    for (const tp of this.feeding(sub)) {
-      const key = tpKey(tp.topic, tp.partition);
-      let entry = this.pausedBy.get(key);
-      if (!entry) {
-        entry = { tp, by: new Set() };
-        this.pausedBy.set(key, entry);
-        toPause.push(tp);
-      }
-      entry.by.add(sub);
-    }
-    if (toPause.length > 0) this.options.pause(toPause);
-  }
-
-  private resumeFor(sub: Subscription): void {
-    const toResume: TopicPartition[] = [];
-    for (const [key, { tp, by }] of this.pausedBy) {
-      if (!by.delete(sub) || by.size > 0) continue;
-      this.pausedBy.delete(key);
-      toResume.push(tp);
-    }
-    if (toResume.length > 0) this.options.resume(toResume);
+  private releaseRoomWaiters(): void {
+    const waiters = this.roomWaiters;
+    this.roomWaiters = [];
+    for (const waiter of waiters) waiter.resolve();
   }
 }

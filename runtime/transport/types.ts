@@ -61,9 +61,11 @@ export interface CommitOffset extends TopicPartition {
 
 export interface ConsumerHandlers {
   /**
-   * Called with each fetched batch. It must return promptly (it only enqueues): back-pressure
-   * is applied with pause()/resume(), never by blocking here, so a slow agent cannot stall
-   * heartbeats or a rebalance.
+   * Called with each fetched batch; it enqueues the messages at once. When the runtime's buffers
+   * are full it returns a promise that resolves once there is room again: the transport then
+   * fetches no more of this partition until it resolves (back-pressure), while it keeps the
+   * member alive (heartbeats) and stops waiting when a rebalance or a stop comes, so a slow
+   * agent never stalls the group. A rejection is a runtime bug: the consumer stops.
    */
   onBatch(batch: MessageBatch): void | Promise<void>;
   /**

@@ -6,12 +6,8 @@
  * other's view on every rebalance. A client is only configuration, so each of ours gets its own.
  */
 import type { ConnectionOptions } from 'node:tls';
-import kafkajs, {
-  type Kafka as KafkaClient,
-  type LogEntry,
-  type RetryOptions,
-  type SASLOptions,
-} from 'kafkajs';
+import type { Kafka as KafkaClient, LogEntry, RetryOptions, SASLOptions } from 'kafkajs';
+import kafkajs from './kafkajs.js';
 import type { TransportOptions } from '../types.js';
 import { kafkaBrokerAddresses } from './brokers.js';
 import { kafkaLogging } from './logging.js';

@@ -4,7 +4,8 @@
  * batches written by anyone). lz4 and zstd have no codec installed here.
  */
 import { createRequire } from 'node:module';
-import kafkajs, { type CompressionTypes as CompressionType } from 'kafkajs';
+import type { CompressionTypes as CompressionType } from 'kafkajs';
+import kafkajs from './kafkajs.js';
 
 const { CompressionTypes, CompressionCodecs } = kafkajs;
 

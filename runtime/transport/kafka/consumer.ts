@@ -414,7 +414,13 @@ export class KafkaTransportConsumer implements TransportConsumer {
   }
 
   /** The eachBatch handler: hands a batch to onBatch and moves kafkajs's fetch position past it. */
-  private async onKafkaBatch({ batch, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async onKafkaBatch({
+    batch,
+    resolveOffset,
+    isRunning,
+    isStale,
+    heartbeat,
+  }: EachBatchPayload): Promise<void> {
     const withheld = () =>
       (this.state !== 'running' && this.state !== 'starting') ||
       !isRunning() ||
@@ -443,17 +449,61 @@ export class KafkaTransportConsumer implements TransportConsumer {
     const taken = batch.messages.slice(0, limit);
     const last = taken[taken.length - 1];
     if (!last) return;
+    let accepted: void | Promise<void>;
     try {
-      await handlers.onBatch(this.toBatch(batch, taken, generation));
+      accepted = handlers.onBatch(this.toBatch(batch, taken, generation));
     } catch (error) {
       this.fail(error);
       return;
+    }
+    if (accepted) {
+      const settled = await this.awaitRoom(
+        accepted,
+        heartbeat,
+        () => withheld() || this.generations.current !== generation,
+      );
+      if (settled === 'failed') return;
     }
     // A join while onBatch ran (kafkajs can re-join from another node's fetch) replaced kafkajs's
     // positions with the committed offsets; resolving now would skip this batch in the new generation.
     if (this.generations.current !== generation) return;
     // Past the last message handed over; the rest of a batch cut by maxPollRecords is fetched again.
     resolveOffset(last.offset);
+  }
+
+  /**
+   * Back-pressure: the runtime's buffers are full, and kafkajs fetches the next batch only after
+   * this one returns. Keeps the member alive with heartbeats while waiting; a heartbeat that
+   * reports a rebalance is rethrown so kafkajs rejoins (the delivered messages belong to the old
+   * generation and are dropped by the runtime). Stops waiting when the consumer stops.
+   */
+  private async awaitRoom(
+    accepted: Promise<void>,
+    heartbeat: () => Promise<void>,
+    abandoned: () => boolean,
+  ): Promise<'accepted' | 'abandoned' | 'failed'> {
+    let done = false;
+    let failed = false;
+    accepted.then(
+      () => {
+        done = true;
+      },
+      (error: unknown) => {
+        failed = true;
+        this.fail(error);
+      },
+    );
+    const tick = Math.max(50, Math.min(500, this.options.heartbeatIntervalMs / 2));
+    for (;;) {
+      await Promise.race([
+        accepted.catch(() => undefined),
+        new Promise((resolve) => setTimeout(resolve, tick)),
+      ]);
+      if (failed) return 'failed';
+      if (done) return 'accepted';
+      if (abandoned()) return 'abandoned';
+      await heartbeat();
+    }
   }
 
   private toBatch(batch: Batch, messages: KafkaMessage[], generation: number): MessageBatch {

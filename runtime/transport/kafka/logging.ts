@@ -6,7 +6,8 @@
  * Those go to `debug`, so a healthy worker's log stays quiet; what remains at warn/error is worth
  * reading. Set KAFKAJS_LOG_LEVEL=debug to see kafkajs's protocol-level messages too.
  */
-import kafkajs, { type LogEntry, type logCreator } from 'kafkajs';
+import type { LogEntry, logCreator } from 'kafkajs';
+import kafkajs from './kafkajs.js';
 import type { TransportOptions } from '../types.js';
 
 const { logLevel: KafkaLogLevel } = kafkajs;
