@@ -33,3 +33,8 @@ export {
   model,
   ValidationError,
 } from './models/index.js';
+export type { BootMode, LifecycleHooks } from './app/lifecycle.js';
+export type { ProducedMessage } from './app/producer.js';
+export { Signal } from './app/signals.js';
+export type { ResolvedSettings, Settings, SettingsInput } from './app/settings/index.js';
+export { createLogger, type Logger } from './logging/index.js';

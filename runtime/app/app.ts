@@ -16,6 +16,9 @@ import type {
 import type { TopicPartition } from '../transport/types.js';
 import { BlockingDetector } from './blocking.js';
 import { Engine, type EngineMode } from './engine.js';
+import type { LifecycleHooks } from './lifecycle.js';
+import type { ProducedMessage } from './producer.js';
+import { Signal } from './signals.js';
 import { type AppCommand, type CommandOptions, runMain } from './main.js';
 import {
   configFromObject,
@@ -43,8 +46,40 @@ export class App implements ChannelHost, AgentHost<App> {
   private engineHandle: Engine | undefined;
   private blocking: BlockingDetector | undefined;
   private stopping: Promise<void> | undefined;
+  private starting: Promise<void> | undefined;
   private crashed: Error | undefined;
   private readonly crashListeners: ((error: Error) => void)[] = [];
+  private readonly lifecycleHooks: LifecycleHooks[] = [];
+  private lastAssignment: TopicPartition[] = [];
+
+  // Faust's App signals: `app.onPartitionsAssigned.connect(async (partitions) => ...)`.
+  /** Start-up, before settings are final for this run. */
+  readonly onBeforeConfigured = new Signal<App>('onBeforeConfigured');
+  /** Start-up: the settings of this run are final (flags applied). */
+  readonly onConfigured = new Signal<ResolvedSettings>('onConfigured');
+  readonly onAfterConfigured = new Signal<App>('onAfterConfigured');
+  /** A worker is about to start. */
+  readonly onWorkerInit = new Signal<App>('onWorkerInit');
+  /** Partitions this worker gained in a rebalance. */
+  readonly onPartitionsAssigned = new Signal<TopicPartition[]>('onPartitionsAssigned');
+  /** Partitions this worker lost in a rebalance (told after the fact: kafkajs has no earlier hook). */
+  readonly onPartitionsRevoked = new Signal<TopicPartition[]>('onPartitionsRevoked');
+  /** A rebalance completed: the whole new assignment. */
+  readonly onRebalanceComplete = new Signal<TopicPartition[]>('onRebalanceComplete');
+  /** @internal The engine's onProduceMessage hook: undefined while nobody listens (hot path). */
+  get beforeProduce(): ((message: ProducedMessage) => void) | undefined {
+    if (this.onProduceMessage.connected === 0) return undefined;
+    return (message) => {
+      for (const error of this.onProduceMessage.sendSync(message)) {
+        this.log.error(`a receiver of onProduceMessage failed: ${(error as Error).message}`);
+      }
+    };
+  }
+
+  /** The app is about to stop. */
+  readonly onBeforeShutdown = new Signal<App>('onBeforeShutdown');
+  /** Every message produced, before it is queued; receivers may add headers. */
+  readonly onProduceMessage = new Signal<ProducedMessage>('onProduceMessage');
 
   private flags: Record<string, unknown> = {};
 
@@ -205,9 +240,16 @@ export class App implements ChannelHost, AgentHost<App> {
 
   // ---- lifecycle --------------------------------------------------------------------------------
 
-  /** Starts the worker (consumer, agents, commits) or, in 'producer' mode, only the producer. */
+  /**
+   * Starts the app: 'worker' runs everything; 'client' the producer and RPC replies (for callers
+   * of agent.ask); 'producer' only the producer.
+   */
   async start(mode: EngineMode = 'worker'): Promise<void> {
+    await this.signal(this.onBeforeConfigured, this);
+    await this.signal(this.onConfigured, this.settings);
+    await this.signal(this.onAfterConfigured, this);
     for (const warning of this.settings.warnings) this.log.warn(warning);
+    if (mode === 'worker') await this.signal(this.onWorkerInit, this);
     this.engine.onCrash((error) => this.crash(error));
     await this.engine.start(mode);
     if (mode === 'worker') {
@@ -220,9 +262,56 @@ export class App implements ChannelHost, AgentHost<App> {
     }
   }
 
+  /** Starts the app as an RPC client (producer and reply consumer), Faust's start_client(). */
+  startClient(): Promise<void> {
+    return this.start('client');
+  }
+
+  /** Starts the client unless the app already runs (in any mode). */
+  async maybeStartClient(): Promise<void> {
+    if (!this.engineHandle?.running && !this.starting) {
+      this.starting = this.startClient();
+    }
+    await this.starting;
+  }
+
+  /** Resolves when the worker is ready: first assignment handled, tables recovered. */
+  whenReady(): Promise<void> {
+    return this.engine.whenReady();
+  }
+
+  /** Registers a part that starts and stops with the app (timers, leader election, RPC, sensors). */
+  addLifecycle(hooks: LifecycleHooks): void {
+    this.assertNotStarted('addLifecycle');
+    this.lifecycleHooks.push(hooks);
+  }
+
+  lifecycles(): LifecycleHooks[] {
+    return [...this.lifecycleHooks];
+  }
+
+  /** @internal Called by the engine after every rebalance: fires the rebalance signals. */
+  async rebalanced(assignment: TopicPartition[], _generation: number): Promise<void> {
+    const key = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`;
+    const before = new Set(this.lastAssignment.map(key));
+    const after = new Set(assignment.map(key));
+    const revoked = this.lastAssignment.filter((tp) => !after.has(key(tp)));
+    const gained = assignment.filter((tp) => !before.has(key(tp)));
+    this.lastAssignment = assignment;
+    if (revoked.length > 0) await this.signal(this.onPartitionsRevoked, revoked);
+    await this.signal(this.onPartitionsAssigned, gained);
+    await this.signal(this.onRebalanceComplete, assignment);
+  }
+
+  /** The partitions this worker owns now. */
+  assignment(): TopicPartition[] {
+    return this.lastAssignment;
+  }
+
   /** Graceful stop: in-flight events finish (bounded by shutdownTimeout), offsets commit, the group is left. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      await this.signal(this.onBeforeShutdown, this);
       this.blocking?.stop();
       await this.engineHandle?.stop();
     })();
@@ -291,11 +380,13 @@ export class App implements ChannelHost, AgentHost<App> {
     });
   }
 
-  onAssigned(_assignment: TopicPartition[], _generation: number): void {
-    // Signals arrive with the runtime services (issue 4).
-  }
-
   // ---- internals ---------------------------------------------------------------------------------
+
+  private async signal<T>(signal: Signal<T>, value: T): Promise<void> {
+    for (const error of await signal.send(value)) {
+      this.log.error(`a receiver of ${signal.name} failed: ${(error as Error).message}`);
+    }
+  }
 
   /** @internal Something fatal happened (an agent gave up, a send failed): the worker must stop. */
   crash(error: Error): void {

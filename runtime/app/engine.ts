@@ -17,7 +17,8 @@ import type {
   TransportProducer,
 } from '../transport/types.js';
 import { DeadLetters, deadLetterTopicName } from './dead-letter.js';
-import { AppProducer } from './producer.js';
+import { AppProducer, type ProducedMessage } from './producer.js';
+import { type BootMode, type LifecycleHooks, runsIn } from './lifecycle.js';
 import type { Settings } from './settings/index.js';
 
 /** What the engine reads from its app. */
@@ -27,10 +28,14 @@ export interface EngineApp {
   readonly logger: Logger;
   topics(): Topic<unknown, unknown>[];
   agents(): Agent<unknown, unknown, unknown>[];
-  onAssigned(assignment: TopicPartition[], generation: number): void;
+  lifecycles(): LifecycleHooks[];
+  /** The onProduceMessage hook, when anyone listens. */
+  readonly beforeProduce: ((message: ProducedMessage) => void) | undefined;
+  /** Called after every rebalance, once the runtime's own parts took the new assignment. */
+  rebalanced(assignment: TopicPartition[], generation: number): Promise<void>;
 }
 
-export type EngineMode = 'worker' | 'producer';
+export type EngineMode = BootMode;
 
 /**
  * The machinery of a running app: transport, producer, consumer, conductor, commits and dead
@@ -49,8 +54,17 @@ export class Engine {
   private readonly declared = new Set<string>();
   private state: 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' = 'idle';
   private crashHandler: ((error: Error) => void) | undefined;
+  private mode: BootMode = 'worker';
+  private readonly readyGates: (() => Promise<void>)[] = [];
+  private readySignal: { promise: Promise<void>; resolve: () => void };
+  private isReady = false;
 
   constructor(private readonly app: EngineApp) {
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => {
+      resolve = r;
+    });
+    this.readySignal = { promise, resolve };
     const conf = app.conf;
     this.conductor = new Conductor({
       maxsize: conf.streamBufferMaxsize,
@@ -78,6 +92,20 @@ export class Engine {
     return this.admin;
   }
 
+  /** Resolves when the worker is ready (first assignment handled, every ready gate open). */
+  whenReady(): Promise<void> {
+    return this.readySignal.promise;
+  }
+
+  get ready(): boolean {
+    return this.isReady;
+  }
+
+  /** Something the worker waits for after its first assignment before it is ready (table recovery). */
+  addReadyGate(gate: () => Promise<void>): void {
+    this.readyGates.push(gate);
+  }
+
   onCrash(handler: (error: Error) => void): void {
     this.crashHandler = handler;
   }
@@ -94,6 +122,7 @@ export class Engine {
   async start(mode: EngineMode): Promise<void> {
     if (this.state !== 'idle') throw new Error(`app ${this.app.appId} was already started`);
     this.state = 'starting';
+    this.mode = mode;
     const { conf, logger } = this.app;
     const transport = createTransport(conf.broker, {
       clientId: conf.brokerClientId,
@@ -129,6 +158,7 @@ export class Engine {
       partitioner: conf.producerPartitioner ?? undefined,
       maxOutstanding: 100_000,
       onFatal: (error) => this.crash(error),
+      beforeProduce: this.app.beforeProduce,
     });
     this.deadLetterHandle = new DeadLetters({
       appId: this.app.appId,
@@ -137,8 +167,11 @@ export class Engine {
       enabledFor: (topic) => this.topicByName(topic)?.deadLetterEnabled ?? conf.deadLetter,
     });
     await this.declareTopics();
-    if (mode === 'producer') {
+    for (const hooks of this.hooks()) await hooks.onStart?.();
+    if (mode !== 'worker') {
+      await this.declareTopics();
       this.state = 'running';
+      await this.becomeReady();
       return;
     }
     for (const agent of this.app.agents()) agent.start();
@@ -147,8 +180,45 @@ export class Engine {
     await nextTurn();
     await this.declareTopics();
     const topics = this.conductor.topics();
-    if (topics.length > 0) await this.startConsumer(topics);
     this.state = 'running';
+    if (topics.length > 0) await this.startConsumer(topics);
+    else await this.becomeReady();
+  }
+
+  private hooks(): LifecycleHooks[] {
+    return this.app.lifecycles().filter((hooks) => runsIn(hooks, this.mode));
+  }
+
+  private async becomeReady(): Promise<void> {
+    if (this.isReady) return;
+    for (const gate of this.readyGates) await gate();
+    if (this.state !== 'running') return;
+    this.isReady = true;
+    this.readySignal.resolve();
+    for (const hooks of this.hooks()) {
+      try {
+        await hooks.onReady?.();
+      } catch (error) {
+        this.app.logger.error(
+          `${hooks.name} failed when the worker became ready: ${(error as Error).message}`,
+        );
+      }
+    }
+  }
+
+  private async assigned(assignment: TopicPartition[], generation: number): Promise<void> {
+    this.conductor.assigned(assignment, generation);
+    for (const agent of this.app.agents()) agent.onAssigned(assignment);
+    for (const hooks of this.hooks()) {
+      try {
+        await hooks.onAssigned?.(assignment, generation);
+      } catch (error) {
+        this.app.logger.error(`${hooks.name} failed on a rebalance: ${(error as Error).message}`);
+      }
+    }
+    await this.app.rebalanced(assignment, generation);
+    // Not awaited: readiness may wait for recovery, which needs batches this call would hold up.
+    if (!this.isReady) void this.becomeReady();
   }
 
   /** Stops fetching, lets in-flight events finish (bounded), commits, leaves the group. */
@@ -156,6 +226,14 @@ export class Engine {
     if (this.state === 'stopped' || this.state === 'stopping' || this.state === 'idle') return;
     this.state = 'stopping';
     const { conf, logger } = this.app;
+    const hooks = this.hooks().reverse();
+    for (const h of hooks) {
+      try {
+        await h.onStop?.();
+      } catch (error) {
+        logger.error(`${h.name} failed to stop: ${(error as Error).message}`);
+      }
+    }
     const consumer = this.consumer;
     if (consumer) consumer.pause(this.conductor.currentAssignment());
     const dropped = this.conductor.dropBuffered();
@@ -182,6 +260,13 @@ export class Engine {
       await this.sender?.flush();
     } catch (error) {
       logger.error(`producer flush at shutdown failed: ${(error as Error).message}`);
+    }
+    for (const h of hooks) {
+      try {
+        await h.onStopped?.();
+      } catch (error) {
+        logger.error(`${h.name} failed after stop: ${(error as Error).message}`);
+      }
     }
     await this.rawProducer?.disconnect();
     await this.admin?.close();
@@ -249,11 +334,7 @@ export class Engine {
     });
     await consumer.start({
       onBatch: (batch) => this.conductor.deliver(batch),
-      onAssigned: (assignment, generation) => {
-        this.conductor.assigned(assignment, generation);
-        for (const agent of this.app.agents()) agent.onAssigned(assignment);
-        this.app.onAssigned(assignment, generation);
-      },
+      onAssigned: (assignment, generation) => this.assigned(assignment, generation),
       onStopped: (error) => {
         if (error && this.state === 'running') this.crash(error);
       },

@@ -2,6 +2,16 @@ import { createDefaultPartitioner, type Partitioner } from '../channels/partitio
 import type { SendReceipt } from '../channels/types.js';
 import type { OutgoingMessage, RecordMetadata, TransportAdmin } from '../transport/types.js';
 
+/** A message about to be produced, as onProduceMessage receivers see it (headers may be added). */
+export interface ProducedMessage {
+  topic: string;
+  partition: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  timestamp: number | undefined;
+  headers: Record<string, Buffer>;
+}
+
 export interface MessageSender {
   send(message: OutgoingMessage): Promise<RecordMetadata>;
   flush(): Promise<void>;
@@ -16,6 +26,8 @@ export interface AppProducerOptions {
   /** A send failed for good: at-least-once is at stake, the worker must stop. */
   onFatal: (error: Error) => void;
   onProduced?: (topic: string, latencyMs: number) => void;
+  /** Called for every message before it is queued (the onProduceMessage signal). */
+  beforeProduce?: (message: ProducedMessage) => void;
 }
 
 /**
@@ -63,6 +75,19 @@ export class AppProducer {
     if (!Number.isInteger(partition) || partition < 0 || partition >= count) {
       throw new Error(`partition ${partition} is out of range for topic ${topic} (${count} partitions)`);
     }
+    let headers = options.headers;
+    if (this.options.beforeProduce) {
+      const message: ProducedMessage = {
+        topic,
+        partition,
+        key,
+        value,
+        timestamp: options.timestamp,
+        headers: { ...headers },
+      };
+      this.options.beforeProduce(message);
+      headers = message.headers;
+    }
     this.outstanding++;
     const started = performance.now();
     const delivered = this.options.sender.send({
@@ -71,7 +96,7 @@ export class AppProducer {
       key,
       value,
       timestamp: options.timestamp,
-      headers: options.headers,
+      headers,
     });
     delivered.then(
       () => {
