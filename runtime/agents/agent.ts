@@ -9,7 +9,7 @@ import { currentEvent, runInActor } from './context.js';
 import { RestartBudget, type SupervisorStrategy } from './supervisor.js';
 
 /** Where yielded values go: an agent, a topic, a channel, or a function. */
-export type Sink<Y> = SendTarget<unknown, Y> | ((value: Y) => unknown);
+export type Sink<Y> = { readonly name: string; send(message: { value: Y }): Promise<unknown> } | ((value: Y) => unknown);
 
 export interface AgentOptions<Y = unknown> {
   /** Defaults to the handler's function name. */
@@ -121,7 +121,11 @@ export class Agent<K = unknown, V = unknown, Y = unknown> implements SendTarget<
   start(): void {
     if (this.running) return;
     this.running = true;
-    if (this.isolatedPartitions) return;
+    if (this.isolatedPartitions) {
+      // Keeps the topic in the consumer's subscription; the actors' own sources come with assignments.
+      this.sharedSource = (this.source as Topic<K, V>).openSource(new Set()) as EventSource<unknown, unknown>;
+      return;
+    }
     this.sharedSource = this.source.openSource() as EventSource<unknown, unknown>;
     for (let i = 0; i < this.concurrency; i++) this.spawn(i, undefined, this.sharedSource);
   }
@@ -160,8 +164,7 @@ export class Agent<K = unknown, V = unknown, Y = unknown> implements SendTarget<
 
   private retire(actor: Actor): void {
     actor.stopped = true;
-    const buffer = (actor.source as { buffer?: { close(): void } }).buffer;
-    buffer?.close();
+    actor.source.close?.();
     this.actors = this.actors.filter((a) => a !== actor);
   }
 

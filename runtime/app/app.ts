@@ -347,6 +347,10 @@ export class App implements ChannelHost, AgentHost<App> {
     return this.engine.subscribe(topic, partitions);
   }
 
+  unsubscribe(buffer: Parameters<Engine['unsubscribe']>[0]): void {
+    this.engine.unsubscribe(buffer);
+  }
+
   generation(): number {
     return this.engine.conductor.generation;
   }

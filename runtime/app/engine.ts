@@ -119,6 +119,10 @@ export class Engine {
     return this.conductor.subscribe(topic, partitions);
   }
 
+  unsubscribe(buffer: StreamBuffer<MessageRef>): void {
+    this.conductor.unsubscribe(buffer);
+  }
+
   async start(mode: EngineMode): Promise<void> {
     if (this.state !== 'idle') throw new Error(`app ${this.app.appId} was already started`);
     this.state = 'starting';

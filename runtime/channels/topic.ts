@@ -145,6 +145,10 @@ class TopicSource<K, V> implements EventSource<K, V> {
     return this.topic.name;
   }
 
+  close(): void {
+    this.host.unsubscribe(this.buffer);
+  }
+
   async next(): Promise<Event<K, V> | undefined> {
     const { buffer, host, topic } = this;
     for (;;) {

@@ -27,6 +27,8 @@ export interface ChannelHost extends StreamHost {
   ): Promise<SendReceipt>;
   /** A buffer receiving the messages of a topic from the consumer. */
   subscribe(topic: string, partitions?: ReadonlySet<number>): StreamBuffer<MessageRef>;
+  /** Removes a buffer made by subscribe() and closes it. */
+  unsubscribe(buffer: StreamBuffer<MessageRef>): void;
   /** The consumer's current rebalance generation. */
   generation(): number;
   readonly defaults: ChannelDefaults;

@@ -6,6 +6,8 @@ export interface EventSource<K, V> {
   next(): Promise<Event<K, V> | undefined>;
   /** The name of the topic or channel read (used to name repartition topics). */
   readonly name: string;
+  /** Stops receiving: pending and later next() calls resolve undefined once drained. */
+  close?(): void;
 }
 
 /** Something values can be sent to: a topic, a channel or an agent. */

@@ -2,3 +2,4 @@ export * from './broker.js';
 export * from './names.js';
 export * from './ports.js';
 export * from './worker-process.js';
+export * from './memory-app.js';

@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseCommandLine } from '../../../../runtime/app/main.js';
+import { model } from '../../../../runtime/index.js';
+import { captureLogs } from '../../../../runtime/logging/index.js';
+import { memoryApp } from '../../../support/memory-app.js';
+
+async function captureStdout(fn: () => Promise<number>): Promise<{ code: number; out: string }> {
+  const lines: string[] = [];
+  const original = console.log;
+  console.log = (...args: unknown[]) => {
+    lines.push(args.join(' '));
+  };
+  try {
+    const code = await fn();
+    return { code, out: lines.join('\n') };
+  } finally {
+    console.log = original;
+  }
+}
+
+describe('parseCommandLine', () => {
+  it('splits the command, its positionals and flags (with values)', () => {
+    assert.deepEqual(parseCommandLine(['send', 'orders', '{"a":1}', '--key', 'k1', '--repeat=3']), {
+      command: 'send',
+      positionals: ['orders', '{"a":1}'],
+      flags: { key: 'k1', repeat: '3' },
+    });
+    assert.deepEqual(parseCommandLine(['--loglevel', 'debug', 'worker', '--help']), {
+      command: 'worker',
+      positionals: [],
+      flags: { loglevel: 'debug', help: true },
+    });
+  });
+});
+
+describe('app.main()', () => {
+  it('send produces records (JSON values parsed), with --key, --partition and --repeat', async () => {
+    const app = memoryApp('main-send');
+    const orders = app.topic('orders', { keyType: 'string', valueType: 'json', partitions: 2 });
+    const { code, out } = await captureStdout(() =>
+      app.main(['send', 'orders', '{"amount":5}', '--key', 'acc-1', '--partition', '1', '--repeat', '3']),
+    );
+    assert.equal(code, 0);
+    const results = out
+      .split('\n')
+      .map((line) => JSON.parse(line) as { topic: string; partition: number; offset: number });
+    assert.deepEqual(
+      results.map((r) => [r.topic, r.partition, r.offset]),
+      [
+        ['orders', 1, 0],
+        ['orders', 1, 1],
+        ['orders', 1, 2],
+      ],
+    );
+    assert.equal(orders.name, 'orders');
+  });
+
+  it('lists agents, topics and models', async () => {
+    const app = memoryApp('main-list');
+    const Payment = model<{ amount: number }>(
+      'Payment',
+      { type: 'object', properties: { amount: { type: 'number' } } },
+      {
+        namespace: 'payments.Payment',
+      },
+    );
+    const payments = app.topic('payments', { keyType: 'string', valueType: Payment, partitions: 3 });
+    app.agent(payments, { name: 'score', concurrency: 2 }, async () => {});
+    const agents = await captureStdout(() => app.main(['agents']));
+    assert.match(agents.out, /score\s+payments\s+2\s+false/);
+    const topics = await captureStdout(() => app.main(['topics']));
+    assert.match(topics.out, /payments\s+3\s+false/);
+    const models = await captureStdout(() => app.main(['models']));
+    assert.match(models.out, /Payment\s+payments\.Payment\s+payments/);
+  });
+
+  it('runs custom commands and rejects unknown ones and bad settings', async () => {
+    const app = memoryApp('main-custom');
+    let ran: string[] = [];
+    app.command('hello', { description: 'says hello' }, async (_app, { positionals }) => {
+      ran = positionals;
+      return 0;
+    });
+    assert.equal((await captureStdout(() => app.main(['hello', 'world']))).code, 0);
+    assert.deepEqual(ran, ['world']);
+    const errors: string[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => {
+      errors.push(args.join(' '));
+    };
+    try {
+      assert.equal(await app.main(['nope']), 2);
+      assert.equal(await app.main(['agents', '--broker-comit-every', '5']), 2);
+    } finally {
+      console.error = original;
+    }
+    assert.match(errors.join('\n'), /unknown command nope/);
+    assert.match(errors.join('\n'), /brokerCommitEvery/, 'a misspelled setting flag suggests the right name');
+  });
+});
+
+describe('blockingTimeout', () => {
+  it('warns when the event loop was blocked longer than blockingTimeout, naming the agent and event', async () => {
+    const logs = captureLogs();
+    const app = memoryApp('blocking', { blockingTimeout: 0.1 });
+    (app as unknown as { log: unknown }).log = logs.logger;
+    const topic = app.topic('slow', { keyType: 'string', valueType: 'json', partitions: 1 });
+    let done = false;
+    app.agent(topic, { name: 'hog' }, async (stream) => {
+      for await (const _ of stream) {
+        await new Promise((r) => setTimeout(r, 300)); // let the detector tick while the event is in flight
+        const until = Date.now() + 400;
+        while (Date.now() < until) {
+          // a synchronous hog
+        }
+        await new Promise((r) => setTimeout(r, 300));
+        done = true;
+      }
+    });
+    await app.start();
+    await topic.send({ key: 'k', value: 1 });
+    while (!done) await new Promise((r) => setTimeout(r, 20));
+    await app.stop();
+    const warnings = logs.messages('warn').join('\n');
+    assert.match(warnings, /event loop was blocked for \d+\.\d+s/);
+    assert.match(warnings, /hog#0 slow\[0\]@0/);
+  });
+});
