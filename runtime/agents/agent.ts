@@ -9,7 +9,9 @@ import { currentEvent, runInActor } from './context.js';
 import { RestartBudget, type SupervisorStrategy } from './supervisor.js';
 
 /** Where yielded values go: an agent, a topic, a channel, or a function. */
-export type Sink<Y> = { readonly name: string; send(message: { value: Y }): Promise<unknown> } | ((value: Y) => unknown);
+export type Sink<Y> =
+  | { readonly name: string; send(message: { value: Y }): Promise<unknown> }
+  | ((value: Y) => unknown);
 
 export interface AgentOptions<Y = unknown> {
   /** Defaults to the handler's function name. */
