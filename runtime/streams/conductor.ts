@@ -104,7 +104,7 @@ export class Conductor {
     const onAck = this.options.onAck;
     for (const message of batch.messages) {
       tracker?.track(message.offset);
-      const ref = new MessageRef(message, this.gen, subs.length, tracker, onAck);
+      const ref = new MessageRef(message, this.gen, Math.max(1, subs.length), tracker, onAck);
       if (subs.length === 0) {
         ref.release();
         continue;

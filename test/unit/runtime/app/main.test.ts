@@ -127,3 +127,15 @@ describe('blockingTimeout', () => {
     assert.match(warnings, /hog#0 slow\[0\]@0/);
   });
 });
+
+describe('App settings', () => {
+  it('configFromObject takes Faust snake_case names; flags win over it; env over code', () => {
+    const app = memoryApp('conf', { topicPartitions: 4 });
+    app.configFromObject({ broker_commit_every: 77, topic_partitions: 6 });
+    assert.equal(app.conf.brokerCommitEvery, 77);
+    assert.equal(app.conf.topicPartitions, 6);
+    app.configure({ 'broker-commit-every': '5' });
+    assert.equal(app.conf.brokerCommitEvery, 5, 'a flag wins');
+    assert.equal(app.conf.topicPartitions, 6, 'configFromObject survives configure()');
+  });
+});

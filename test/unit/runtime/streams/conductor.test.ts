@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Conductor } from '../../../../runtime/streams/conductor.js';
+import type { Message, MessageBatch } from '../../../../runtime/transport/types.js';
+
+function batch(topic: string, partition: number, from: number, count: number, generation = 1): MessageBatch {
+  const messages: Message[] = [];
+  for (let i = 0; i < count; i++) {
+    messages.push({ topic, partition, offset: from + i, key: null, value: null, timestamp: 0, headers: {} });
+  }
+  return { topic, partition, messages, highWatermark: from + count, generation };
+}
+
+const settled = async (promise: Promise<unknown>): Promise<boolean> => {
+  let done = false;
+  void promise.then(() => {
+    done = true;
+  });
+  await new Promise((r) => setImmediate(r));
+  return done;
+};
+
+describe('Conductor', () => {
+  it('fans a message out to every buffer of its topic; the offset is acked when all of them acked', () => {
+    let acks = 0;
+    const conductor = new Conductor({ maxsize: 100, onAck: () => acks++, commits: () => true });
+    const a = conductor.subscribe('t');
+    const b = conductor.subscribe('t');
+    conductor.assigned([{ topic: 't', partition: 0 }], 1);
+    conductor.deliver(batch('t', 0, 0, 1));
+    const refA = a.take()!;
+    const refB = b.take()!;
+    assert.equal(refA, refB);
+    refA.release();
+    assert.equal(acks, 0);
+    assert.deepEqual(conductor.ackTrackers.pendingCommits(), []);
+    refB.release();
+    assert.equal(acks, 1);
+    assert.deepEqual(conductor.ackTrackers.pendingCommits(), [{ topic: 't', partition: 0, offset: 1 }]);
+  });
+
+  it('back-pressure: a batch that fills a buffer is accepted, and deliver() resolves once it drained to half', async () => {
+    const conductor = new Conductor({ maxsize: 10, onAck: () => {}, commits: () => true });
+    const buffer = conductor.subscribe('t');
+    conductor.assigned([{ topic: 't', partition: 0 }], 1);
+    assert.equal(conductor.deliver(batch('t', 0, 0, 4)), undefined, 'room left: no waiting');
+    const waiting = conductor.deliver(batch('t', 0, 4, 16));
+    assert.ok(waiting instanceof Promise, 'the buffer is full: the transport must wait');
+    assert.equal(buffer.size, 20, 'the whole batch was accepted');
+    for (let i = 0; i < 14; i++) buffer.take();
+    assert.equal(await settled(waiting), false, '6 left: still above half');
+    buffer.take();
+    assert.equal(await settled(waiting), true, '5 left: drained to half');
+  });
+
+  it('a rebalance drops buffered messages of the old generation and releases waiting deliveries', async () => {
+    const conductor = new Conductor({ maxsize: 2, onAck: () => {}, commits: () => true });
+    const buffer = conductor.subscribe('t');
+    conductor.assigned([{ topic: 't', partition: 0 }], 1);
+    const waiting = conductor.deliver(batch('t', 0, 0, 5));
+    assert.ok(waiting instanceof Promise);
+    conductor.assigned([{ topic: 't', partition: 1 }], 2);
+    assert.equal(await settled(waiting), true);
+    assert.equal(buffer.size, 0);
+    assert.equal(
+      conductor.deliver(batch('t', 0, 5, 3, 1)),
+      undefined,
+      'a batch of the old generation is ignored',
+    );
+    assert.equal(buffer.size, 0);
+    conductor.deliver(batch('t', 1, 0, 1, 2));
+    assert.equal(buffer.size, 1);
+  });
+
+  it('acks at once the messages of a topic nobody reads, and never tracks topics without commits', () => {
+    let acks = 0;
+    const conductor = new Conductor({
+      maxsize: 10,
+      onAck: () => acks++,
+      commits: (topic) => topic !== 'replies',
+    });
+    conductor.subscribe('other');
+    conductor.assigned(
+      [
+        { topic: 'unread', partition: 0 },
+        { topic: 'replies', partition: 0 },
+      ],
+      1,
+    );
+    conductor.deliver(batch('unread', 0, 0, 3));
+    assert.equal(acks, 3);
+    assert.deepEqual(conductor.ackTrackers.pendingCommits(), [{ topic: 'unread', partition: 0, offset: 3 }]);
+    const replies = conductor.subscribe('replies');
+    conductor.deliver(batch('replies', 0, 0, 2));
+    replies.take()!.release();
+    assert.deepEqual(
+      conductor.ackTrackers.pendingCommits().filter((c) => c.topic === 'replies'),
+      [],
+    );
+  });
+});
