@@ -20,7 +20,7 @@ describe('pythonFloatRepr', () => {
 
   it("switches to exponents at Python's thresholds, with a signed two-digit exponent", () => {
     assert.equal(pythonFloatRepr(1e16), '1e+16');
-    assert.equal(pythonFloatRepr(12345678901234567), '1.2345678901234568e+16');
+    assert.equal(pythonFloatRepr(12345678901234568), '1.2345678901234568e+16');
     assert.equal(pythonFloatRepr(0.0001), '0.0001');
     assert.equal(pythonFloatRepr(0.00001), '1e-05');
     assert.equal(pythonFloatRepr(-1.5e-7), '-1.5e-07');
