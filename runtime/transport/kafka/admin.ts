@@ -53,7 +53,7 @@ export class KafkaTransportAdmin implements TransportAdmin {
     this.connected ??= this.admin.connect().catch(async (error: unknown) => {
       this.connected = undefined;
       await this.admin.disconnect().catch(() => {});
-      throw connectError(this.transport.urls, 'admin connect', error);
+      throw connectError(this.transport, 'admin connect', error);
     });
     await this.connected;
     return this.admin;
@@ -64,7 +64,7 @@ export class KafkaTransportAdmin implements TransportAdmin {
     try {
       return await operation(admin);
     } catch (error) {
-      throw operationError(`kafka:// admin ${what}`, error);
+      throw operationError(`kafka:// admin ${what}`, error, this.transport);
     }
   }
 

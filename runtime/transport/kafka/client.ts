@@ -5,18 +5,19 @@
  * creates shares that cache; two members of one group created from one instance would clear each
  * other's view on every rebalance. A client is only configuration, so each of ours gets its own.
  */
-import type { ConnectionOptions } from 'node:tls';
-import type { Kafka as KafkaClient, LogEntry, RetryOptions, SASLOptions } from 'kafkajs';
+import type { Kafka as KafkaClient, LogEntry, RetryOptions } from 'kafkajs';
 import kafkajs from './kafkajs.js';
 import type { TransportOptions } from '../types.js';
 import { kafkaBrokerAddresses } from './brokers.js';
 import { kafkaLogging } from './logging.js';
+import { kafkaSasl, kafkaSsl } from './security.js';
 
 const { Kafka } = kafkajs;
 
 /**
  * Retries of the cluster layer: connecting, metadata, finding the group coordinator. Short, so an
- * unreachable broker fails connect() in about a second and a half rather than half a minute.
+ * unreachable broker (or a TLS handshake that fails) fails connect() in about a second and a half
+ * rather than half a minute. A refused SASL login is not retried at all.
  */
 export const CLUSTER_RETRY: RetryOptions = { initialRetryTime: 100, retries: 4, maxRetryTime: 2_000 };
 
@@ -40,9 +41,8 @@ export function createKafkaClient(options: TransportOptions, settings: ClientSet
     connectionTimeout: options.connectionTimeoutMs,
     requestTimeout: settings.requestTimeoutMs,
     retry: CLUSTER_RETRY,
-    // Shapes are kafkajs's own; the security settings produce them.
-    ssl: options.ssl as ConnectionOptions | boolean | undefined,
-    sasl: options.sasl as SASLOptions | undefined,
+    ssl: kafkaSsl(options.ssl),
+    sasl: kafkaSasl(options.sasl),
     ...kafkaLogging(options.log, settings.logTap),
   });
 }

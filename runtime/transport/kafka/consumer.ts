@@ -194,7 +194,7 @@ export class KafkaTransportConsumer implements TransportConsumer {
     };
     try {
       await this.consumer.connect().catch((error: unknown) => {
-        throw connectError(this.transport.urls, `${this.what} connect`, error);
+        throw connectError(this.transport, `${this.what} connect`, error);
       });
       stillStarting();
       await this.consumer

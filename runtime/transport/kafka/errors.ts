@@ -1,5 +1,7 @@
 /** Turning kafkajs errors into messages that say which broker and what went wrong. */
+import type { TransportOptions } from '../types.js';
 import { describeBrokerUrls } from './brokers.js';
+import { closedConnectionHint, securityFailure } from './security.js';
 
 interface KafkaJSErrorLike {
   name?: string;
@@ -30,7 +32,6 @@ const UNREACHABLE_NAMES = new Set([
   'KafkaJSBrokerNotFound',
   'KafkaJSConnectionClosedError',
 ]);
-const AUTH_NAMES = new Set(['KafkaJSSASLAuthenticationError']);
 
 /** Whether kafkajs gave up because no broker answered. */
 export function isUnreachable(error: unknown): boolean {
@@ -39,26 +40,43 @@ export function isUnreachable(error: unknown): boolean {
   );
 }
 
+/** Where a client connects, with the security settings it connects with. */
+export type ConnectTarget = Pick<TransportOptions, 'urls' | 'sasl' | 'ssl'>;
+
 /**
  * The error a failed connect() rejects with, e.g. "Kafka broker kafka://127.0.0.1:1 is not reachable:
- * Connection error: connect ECONNREFUSED 127.0.0.1:1 (producer connect)"; likewise for a failed
- * authentication, or any other failure with the URLs.
+ * Connection error: connect ECONNREFUSED 127.0.0.1:1 (producer connect)", or "Kafka producer connect:
+ * SASL authentication failed for user alice (SCRAM-SHA-256) at kafka://127.0.0.1:9094: ..." and
+ * likewise for a TLS handshake, or any other failure with the URLs.
  */
-export function connectError(urls: readonly string[], what: string, error: unknown): Error {
+export function connectError(target: ConnectTarget, what: string, error: unknown): Error {
+  const { urls } = target;
   const where = describeBrokerUrls(urls);
   const plural = urls.length > 1 || where.includes(',');
   const reason = rootMessage(error);
-  if (causes(error).some((e) => e.name !== undefined && AUTH_NAMES.has(e.name))) {
-    return new Error(`Kafka ${what}: authentication with ${where} failed: ${reason}`, { cause: error });
+  const security = securityFailure(causes(error), target);
+  if (security) {
+    const hint = security.hint ? ` (${security.hint})` : '';
+    return new Error(`Kafka ${what}: ${security.problem} at ${where}: ${security.reason}${hint}`, {
+      cause: error,
+    });
   }
   if (isUnreachable(error)) {
     const subject = plural ? `brokers ${where} are` : `broker ${where} is`;
-    return new Error(`Kafka ${subject} not reachable: ${reason} (${what})`, { cause: error });
+    const hint = closedConnectionHint(causes(error), target);
+    return new Error(`Kafka ${subject} not reachable: ${reason} (${what}${hint ? `; ${hint}` : ''})`, {
+      cause: error,
+    });
   }
   return new Error(`Kafka ${what} at ${where} failed: ${reason}`, { cause: error });
 }
 
-/** Wraps a failed operation's error with what was being done: "kafka:// admin createTopics(t1): ...". */
-export function operationError(what: string, error: unknown): Error {
-  return new Error(`${what}: ${rootMessage(error)}`, { cause: error });
+/**
+ * Wraps a failed operation's error with what was being done: "kafka:// admin createTopics(t1): ...".
+ * With the target, a closed connection gets a hint at the security settings (a SASL listener lets a
+ * client without credentials connect, then closes the connection on its first request).
+ */
+export function operationError(what: string, error: unknown, target?: ConnectTarget): Error {
+  const hint = target ? closedConnectionHint(causes(error), target) : undefined;
+  return new Error(`${what}: ${rootMessage(error)}${hint ? ` (${hint})` : ''}`, { cause: error });
 }

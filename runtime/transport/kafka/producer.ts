@@ -83,7 +83,7 @@ export class KafkaTransportProducer implements TransportProducer {
       .catch(async (error: unknown) => {
         this.state = 'idle';
         await this.producer.disconnect().catch(() => {});
-        throw connectError(this.transport.urls, 'producer connect', error);
+        throw connectError(this.transport, 'producer connect', error);
       })
       .finally(() => {
         this.connecting = undefined;
@@ -143,7 +143,7 @@ export class KafkaTransportProducer implements TransportProducer {
     if (unseen.length === 0) return;
     this.adminConnected ??= this.admin.connect().catch((error: unknown) => {
       this.adminConnected = undefined;
-      throw connectError(this.transport.urls, 'producer topic check', error);
+      throw connectError(this.transport, 'producer topic check', error);
     });
     await this.adminConnected;
     let existing: Set<string>;
