@@ -1,0 +1,78 @@
+/**
+ * A transport-neutral custom assignment protocol for consumer groups. The kafka:// transport runs it
+ * as a kafkajs PartitionAssigner (kafkajs-assigner.ts); the memory:// group coordinator runs the
+ * same object, so memory:// assigns exactly as Kafka does. Pass one in
+ * `ConsumerOptions.partitionAssigners`.
+ *
+ * Kafka's group protocol: every member sends subscription user data when it joins; the leader
+ * computes every member's assignment (topic partitions + assignment user data); each member gets
+ * its own. kafkajs drops the assignment user data and has no way to see other members' parts, so
+ * after each join the transport calls joined() and the assignor reads the whole group through the
+ * GroupReader the transport attached (kafka: DescribeGroups; memory: the coordinator).
+ */
+import type { TopicPartition } from '../transport/types.js';
+
+const BRAND: unique symbol = Symbol.for('faustgen.GroupAssignor');
+
+export interface GroupMemberSubscription {
+  memberId: string;
+  /** Topics the member subscribed to. */
+  topics: string[];
+  userData: Buffer;
+}
+
+export interface GroupMemberAssignment {
+  memberId: string;
+  /** Group-level assignment: partitions of topics the member subscribed to. */
+  partitions: TopicPartition[];
+  userData: Buffer;
+}
+
+/** The group as the coordinator describes it. Assignments are only meaningful while stable. */
+export interface GroupSnapshot {
+  state: 'stable' | 'rebalancing' | 'empty' | 'unknown';
+  /** Every member's assignment user data (empty Buffer when the coordinator has none). */
+  members: { memberId: string; userData: Buffer }[];
+}
+
+export type GroupReader = () => Promise<GroupSnapshot>;
+
+export interface JoinedGroup {
+  memberId: string;
+  /** The transport's generation number (the one onAssigned reports). */
+  generation: number;
+  /** This member's group-level assignment. */
+  assignment: TopicPartition[];
+  /** The topics this member subscribed to. */
+  topics: string[];
+}
+
+export interface GroupAssignor {
+  readonly [BRAND]: true;
+  /** The protocol name every member of the group must offer (Kafka picks one all support). */
+  readonly protocol: string;
+  readonly version: number;
+  /** The subscription user data for a join; asked at every join. */
+  subscription(topics: readonly string[]): Buffer;
+  /**
+   * Leader only: every member's assignment. `partitionCount` gives a subscribed topic's partition
+   * count from the broker's metadata (undefined when unknown).
+   */
+  assign(
+    members: readonly GroupMemberSubscription[],
+    partitionCount: (topic: string) => number | undefined,
+  ): GroupMemberAssignment[];
+  /** The transport's way to read the whole group; attached when the consumer is created. */
+  attachGroupReader(reader: GroupReader): void;
+  /** A join completed (called before the transport's onAssigned for that generation). */
+  joined(info: JoinedGroup): void;
+  /** The consumer stopped: stop reading the group. */
+  left(): void;
+}
+
+/** Marks an object as a GroupAssignor (transports recognise it in `partitionAssigners`). */
+export const GROUP_ASSIGNOR_BRAND: typeof BRAND = BRAND;
+
+export function isGroupAssignor(value: unknown): value is GroupAssignor {
+  return typeof value === 'object' && value !== null && (value as Partial<GroupAssignor>)[BRAND] === true;
+}
