@@ -333,12 +333,13 @@ function distribute(state: GroupState, load: Map<string, number>): void {
 }
 
 /**
- * min(replicas, N-1) standbys per partition of a group with table topics. Previous standbys stay
- * (within a balanced capacity of ceil(P*r/N) per member). Then, per partition: a member that had it
- * active or has local state of it, then one holding the fewest standbys of the same active member
- * (so a departing member's partitions spread over several survivors), then the least loaded,
- * starting at an offset of the partition. When every eligible member is full, one of them hands a
- * standby to a member with room, so nobody exceeds the capacity.
+ * min(replicas, N-1) standbys per partition of a group with table topics, never on the member
+ * holding the partition active. Shares are balanced as for actives: floor or ceil of P*r/N each.
+ * Previous standbys stay (up to the member's share). Then, per partition: a member below its share,
+ * preferring one that had the partition active or has local state of it, then one holding the
+ * fewest standbys of the same active member (a departing member's partitions spread over several
+ * survivors), then one with fewer actives (it has room to take the partition over), then the least
+ * loaded. When every eligible member is full, one of them hands a standby to a member with room.
  */
 function assignStandbys(state: GroupState, standbyReplicas: number, standbyLoad: Map<string, number>): void {
   const { group } = state;
@@ -346,31 +347,45 @@ function assignStandbys(state: GroupState, standbyReplicas: number, standbyLoad:
   const n = members.length;
   const replicas = Math.min(standbyReplicas, n - 1);
   if (group.tableTopics.length === 0 || replicas <= 0) return;
-  const capacity = Math.ceil((group.partitions * replicas) / n);
+  const base = Math.floor((group.partitions * replicas) / n);
+  const extra = (group.partitions * replicas) % n;
+  const bigShare = new Set<string>();
   const counts = new Map(members.map((id) => [id, 0]));
   const held = new Map(members.map((id) => [id, new Set<number>()]));
+  const actives = new Map(members.map((id) => [id, activeCount(state, id)]));
+  const share = (id: string) => base + (bigShare.has(id) ? 1 : 0);
+  const canHold = (memberId: string, partition: number) =>
+    state.active[partition] !== memberId && !state.standby[partition]!.has(memberId);
   const take = (partition: number, memberId: string) => {
     state.standby[partition]!.add(memberId);
     held.get(memberId)!.add(partition);
     counts.set(memberId, counts.get(memberId)! + 1);
     standbyLoad.set(memberId, standbyLoad.get(memberId)! + 1);
+    if (counts.get(memberId)! > base) bigShare.add(memberId);
   };
-  const give = (partition: number, from: string, to: string) => {
-    state.standby[partition]!.delete(from);
-    held.get(from)!.delete(partition);
-    counts.set(from, counts.get(from)! - 1);
-    standbyLoad.set(from, standbyLoad.get(from)! - 1);
-    take(partition, to);
+  const release = (partition: number, memberId: string) => {
+    state.standby[partition]!.delete(memberId);
+    held.get(memberId)!.delete(partition);
+    counts.set(memberId, counts.get(memberId)! - 1);
+    standbyLoad.set(memberId, standbyLoad.get(memberId)! - 1);
   };
-  const canHold = (memberId: string, partition: number) =>
-    state.active[partition] !== memberId && !state.standby[partition]!.has(memberId);
-  for (let partition = 0; partition < group.partitions; partition++) {
-    for (const memberId of members) {
-      if (state.standby[partition]!.size >= replicas) break;
-      if (!canHold(memberId, partition) || counts.get(memberId)! >= capacity) continue;
-      if (state.prevStandby.get(memberId)!.has(partition)) take(partition, memberId);
+  /** Whether the member can hold one more standby within the balanced shares. */
+  const hasRoom = (id: string) =>
+    counts.get(id)! < share(id) || (counts.get(id)! === base && !bigShare.has(id) && bigShare.size < extra);
+
+  const previous = (id: string) =>
+    [...state.prevStandby.get(id)!]
+      .filter((partition) => state.active[partition] !== id)
+      .sort((a, b) => a - b);
+  const order = [...members].sort((a, b) => previous(b).length - previous(a).length || byId(a, b));
+  for (const id of order) if (previous(id).length > base && bigShare.size < extra) bigShare.add(id);
+  for (const id of members) {
+    for (const partition of previous(id)) {
+      if (counts.get(id)! >= share(id)) break;
+      if (state.standby[partition]!.size < replicas && canHold(id, partition)) take(partition, id);
     }
   }
+
   /** Standbys `candidate` holds of partitions whose active is `owner`. */
   const pairs = (candidate: string, owner: string | undefined) => {
     let total = 0;
@@ -380,7 +395,8 @@ function assignStandbys(state: GroupState, standbyReplicas: number, standbyLoad:
   for (let partition = 0; partition < group.partitions; partition++) {
     while (state.standby[partition]!.size < replicas) {
       const eligible = members.filter((id) => canHold(id, partition));
-      let pool = eligible.filter((id) => counts.get(id)! < capacity);
+      const underBase = eligible.filter((id) => counts.get(id)! < base);
+      let pool = underBase.length > 0 ? underBase : eligible.filter(hasRoom);
       if (pool.length === 0) pool = makeRoom(eligible);
       const owner = state.active[partition];
       const hadIt = (id: string) =>
@@ -390,6 +406,7 @@ function assignStandbys(state: GroupState, standbyReplicas: number, standbyLoad:
         (a, b) =>
           hadIt(a) - hadIt(b) ||
           pairs(a, owner) - pairs(b, owner) ||
+          actives.get(a)! - actives.get(b)! ||
           counts.get(a)! - counts.get(b)! ||
           standbyLoad.get(a)! - standbyLoad.get(b)! ||
           rotation(a) - rotation(b),
@@ -400,15 +417,16 @@ function assignStandbys(state: GroupState, standbyReplicas: number, standbyLoad:
 
   /**
    * Every eligible member is full: find one whose standby of another partition can move to a member
-   * with room, move it, and return that member as the only candidate. If there is no such move
-   * (rare, tiny groups), the eligible members themselves, one going over capacity.
+   * with room, move it, and return that member as the only candidate. Without such a move (tiny
+   * groups), the eligible members themselves: one goes over its share.
    */
   function makeRoom(eligible: string[]): string[] {
     for (const full of eligible) {
       for (const other of [...held.get(full)!].sort((a, b) => a - b)) {
-        const spare = members.find((id) => id !== full && counts.get(id)! < capacity && canHold(id, other));
+        const spare = members.find((id) => id !== full && hasRoom(id) && canHold(id, other));
         if (spare !== undefined) {
-          give(other, full, spare);
+          release(other, full);
+          take(other, spare);
           return [full];
         }
       }

@@ -42,6 +42,8 @@ import type {
   LogEntry,
   PartitionAssigner,
 } from 'kafkajs';
+import { type GroupAssignor, isGroupAssignor } from '../../assignor/group-protocol.js';
+import { kafkajsPartitionAssigner } from '../../assignor/kafkajs-assigner.js';
 import type {
   CommitOffset,
   ConsumerHandlers,
@@ -128,6 +130,8 @@ export class KafkaTransportConsumer implements TransportConsumer {
   /** The generation id of the latest sync, from kafkajs's debug log (see tapLog). */
   private syncedGenerationId: number | undefined;
   private stopping: Promise<void> | undefined;
+  /** Custom group protocols given as GroupAssignors: told about every join, read the group themselves. */
+  private readonly groupAssignors: GroupAssignor[];
 
   constructor(
     private readonly transport: TransportOptions,
@@ -136,6 +140,10 @@ export class KafkaTransportConsumer implements TransportConsumer {
     this.what = `kafka:// consumer (group ${options.groupId})`;
     this.generations = new FetchGenerations(
       Math.max(options.rebalanceTimeoutMs, options.sessionTimeoutMs) + options.requestTimeoutMs,
+    );
+    this.groupAssignors = (options.partitionAssigners ?? []).filter(isGroupAssignor);
+    const partitionAssigners = (options.partitionAssigners ?? []).map((assigner) =>
+      isGroupAssignor(assigner) ? kafkajsPartitionAssigner(assigner) : (assigner as PartitionAssigner),
     );
     const client = createKafkaClient(transport, {
       clientId: options.clientId,
@@ -153,9 +161,7 @@ export class KafkaTransportConsumer implements TransportConsumer {
         maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
         allowAutoTopicCreation: false,
         retry: OPERATION_RETRY,
-        ...(options.partitionAssigners?.length
-          ? { partitionAssigners: options.partitionAssigners as PartitionAssigner[] }
-          : {}),
+        ...(partitionAssigners.length > 0 ? { partitionAssigners } : {}),
       });
     } catch (error) {
       throw operationError(this.what, error);
@@ -319,6 +325,7 @@ export class KafkaTransportConsumer implements TransportConsumer {
         this.state = 'stopped';
         this.currentAssignment = [];
         this.assigned = new Set();
+        for (const assignor of this.groupAssignors) assignor.left();
         const handlers = this.handlers;
         this.handlers = undefined;
         if (wasStarted && handlers?.onStopped) this.notify(() => handlers.onStopped?.());
@@ -373,6 +380,14 @@ export class KafkaTransportConsumer implements TransportConsumer {
       generation,
       assignment: assignment.map(({ topic, partition }) => `${topic}[${partition}]`),
     });
+    for (const assignor of this.groupAssignors) {
+      assignor.joined({
+        memberId: event.payload.memberId,
+        generation,
+        assignment: assignment.map((tp) => ({ ...tp })),
+        topics: [...this.topics],
+      });
+    }
     const handlers = this.handlers;
     if (!handlers) return;
     const previous = this.assignedReady;
@@ -408,6 +423,7 @@ export class KafkaTransportConsumer implements TransportConsumer {
     this.stopping = Promise.resolve();
     this.currentAssignment = [];
     this.assigned = new Set();
+    for (const assignor of this.groupAssignors) assignor.left();
     const handlers = this.handlers;
     this.handlers = undefined;
     this.notify(() => handlers?.onStopped?.(failure));

@@ -1,3 +1,4 @@
+import { type GroupAssignor, isGroupAssignor } from '../../assignor/group-protocol.js';
 import type {
   CommitOffset,
   ConsumerHandlers,
@@ -33,8 +34,10 @@ interface PendingAssignment {
  *
  * Options: rebalanceTimeoutMs bounds how long a rebalance waits for this member's in-flight
  * batches (then it is removed and rejoins later, as in Kafka). sessionTimeoutMs,
- * heartbeatIntervalMs, requestTimeoutMs and partitionAssigners do not apply in one process
- * (a member cannot vanish without stop()); assignment is always Kafka's range assignor.
+ * heartbeatIntervalMs and requestTimeoutMs do not apply in one process (a member cannot vanish
+ * without stop()). Assignment is Kafka's range assignor, unless every member offers a common
+ * GroupAssignor in partitionAssigners (other kinds of assigners, e.g. kafkajs ones, are ignored):
+ * then the group runs it as Kafka would, and the assignor reads the group through describe().
  */
 export class MemoryConsumer implements TransportConsumer {
   private readonly topics = new Set<string>();
@@ -57,6 +60,7 @@ export class MemoryConsumer implements TransportConsumer {
   private readonly wakeup = new Wakeup();
   private readonly onAppend = (): void => this.wakeup.notify();
   private loop: Promise<void> | undefined;
+  private readonly groupAssignors: GroupAssignor[];
 
   constructor(
     private readonly broker: MemoryBroker,
@@ -77,6 +81,9 @@ export class MemoryConsumer implements TransportConsumer {
     }
     broker.assertAlive(this.name);
     this.group = broker.group(options.groupId);
+    this.groupAssignors = (options.partitionAssigners ?? []).filter(isGroupAssignor);
+    const group = this.group;
+    for (const assignor of this.groupAssignors) assignor.attachGroupReader(async () => group.describe());
   }
 
   subscribe(topics: string[]): void {
@@ -173,6 +180,7 @@ export class MemoryConsumer implements TransportConsumer {
     const isCurrent = (): boolean => this.memberId === memberId;
     const client: GroupMemberClient = {
       topics: this.topics,
+      assignors: this.groupAssignors,
       rebalanceStarted: () => {
         if (!isCurrent()) return;
         this.rebalancePending = true;
@@ -246,6 +254,14 @@ export class MemoryConsumer implements TransportConsumer {
     }
     this.group.markApplied(this.memberId!, generation);
     this.log?.('debug', `${this.name}: generation ${generation}`, { assignment });
+    for (const assignor of this.groupAssignors) {
+      assignor.joined({
+        memberId: this.memberId!,
+        generation,
+        assignment: assignment.map((tp) => ({ ...tp })),
+        topics: [...this.topics],
+      });
+    }
   }
 
   /** Hands out at most one batch per ready partition; true when any batch was delivered. */
@@ -311,6 +327,7 @@ export class MemoryConsumer implements TransportConsumer {
     this.positions.clear();
     this.nextAssignment = undefined;
     this.state = 'stopped';
+    for (const assignor of this.groupAssignors) assignor.left();
     this.broker.untrackConsumer(this);
     if (this.failure) this.log?.('error', `${this.name}: crashed`, { error: this.failure.message });
     try {

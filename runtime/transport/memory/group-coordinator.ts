@@ -1,12 +1,19 @@
+import type { GroupAssignor, GroupSnapshot } from '../../assignor/group-protocol.js';
 import type { CommitOffset, TopicPartition, TransportOptions } from '../types.js';
 import { rangeAssign } from './range-assignor.js';
-import { formatTopicPartition, partitionKey } from './topic-partition.js';
+import { compareTopicPartitions, formatTopicPartition, partitionKey } from './topic-partition.js';
 
 export type TransportLog = NonNullable<TransportOptions['log']>;
 
 /** What the coordinator needs from a member (implemented by the memory consumer). */
 export interface GroupMemberClient {
   readonly topics: ReadonlySet<string>;
+  /**
+   * Custom assignment protocols the member offers, in preference order (ConsumerOptions'
+   * GroupAssignors). The group uses the leader's first protocol that every member offers, as Kafka
+   * does; with none in common, Kafka's range assignor.
+   */
+  readonly assignors?: readonly GroupAssignor[];
   /** A rebalance began: stop delivering, let in-flight batches settle, then call rejoin(). */
   rebalanceStarted(): void;
   /** The rebalance completed; this is the member's whole assignment for `generation`. */
@@ -20,6 +27,8 @@ interface MemberState {
   readonly client: GroupMemberClient;
   readonly rebalanceTimeoutMs: number;
   assignment: TopicPartition[];
+  /** The assignment user data of the custom protocol in use (empty with the range assignor). */
+  userData: Buffer;
   owned: Set<string>;
   rejoined: boolean;
   appliedGeneration: number;
@@ -66,6 +75,7 @@ export class GroupCoordinator {
       client,
       rebalanceTimeoutMs,
       assignment: [],
+      userData: Buffer.alloc(0),
       owned: new Set(),
       rejoined: true,
       appliedGeneration: -1,
@@ -137,6 +147,18 @@ export class GroupCoordinator {
     }
   }
 
+  /** What Kafka's DescribeGroups tells: the state and every member's assignment user data. */
+  describe(): GroupSnapshot {
+    const state = this.rebalancing ? 'rebalancing' : this.members.size === 0 ? 'empty' : 'stable';
+    return {
+      state,
+      members: [...this.members.values()].map((member) => ({
+        memberId: member.memberId,
+        userData: state === 'stable' ? member.userData : Buffer.alloc(0),
+      })),
+    };
+  }
+
   committedOffset(topic: string, partition: number): number | undefined {
     return this.committed.get(topic)?.get(partition);
   }
@@ -171,12 +193,11 @@ export class GroupCoordinator {
     this.rebalancing = false;
     this.generationId++;
     const members = [...this.members.values()];
-    const assignments = rangeAssign(
-      members.map((member) => ({ memberId: member.memberId, topics: member.client.topics })),
-      this.partitionCount,
-    );
+    const assignments = this.computeAssignments(members);
     for (const member of members) {
-      member.assignment = assignments.get(member.memberId) ?? [];
+      const assigned = assignments.get(member.memberId);
+      member.assignment = assigned?.partitions ?? [];
+      member.userData = assigned?.userData ?? Buffer.alloc(0);
       member.owned = new Set(member.assignment.map((tp) => partitionKey(tp.topic, tp.partition)));
     }
     const generation = this.generationId;
@@ -186,6 +207,55 @@ export class GroupCoordinator {
         member.assignment.map((tp) => ({ ...tp })),
       );
     }
+  }
+
+  /**
+   * The leader (the longest-standing member, as in Kafka) runs the first of its protocols that every
+   * member offers; without one, the range assignor. Partitions of topics a member did not
+   * subscribe to are dropped, as kafkajs does.
+   */
+  private computeAssignments(
+    members: readonly MemberState[],
+  ): Map<string, { partitions: TopicPartition[]; userData: Buffer }> {
+    const protocol = members[0]?.client.assignors?.find((candidate) =>
+      members.every((member) =>
+        member.client.assignors?.some((offer) => offer.protocol === candidate.protocol),
+      ),
+    );
+    if (!protocol) {
+      const offered = members.filter((member) => (member.client.assignors?.length ?? 0) > 0);
+      if (offered.length > 0) {
+        this.log?.(
+          'warn',
+          `memory group "${this.groupId}": no assignment protocol common to all members; range assignor used`,
+          {
+            groupId: this.groupId,
+          },
+        );
+      }
+      const ranges = rangeAssign(
+        members.map((member) => ({ memberId: member.memberId, topics: member.client.topics })),
+        this.partitionCount,
+      );
+      return new Map(
+        [...ranges].map(([memberId, partitions]) => [memberId, { partitions, userData: Buffer.alloc(0) }]),
+      );
+    }
+    const subscriptions = members.map((member) => {
+      const topics = [...member.client.topics].sort();
+      const own = member.client.assignors!.find((offer) => offer.protocol === protocol.protocol)!;
+      return { memberId: member.memberId, topics, userData: own.subscription(topics) };
+    });
+    const result = new Map<string, { partitions: TopicPartition[]; userData: Buffer }>();
+    for (const { memberId, partitions, userData } of protocol.assign(subscriptions, this.partitionCount)) {
+      const topics = this.members.get(memberId)?.client.topics;
+      if (!topics) continue;
+      result.set(memberId, {
+        partitions: partitions.filter((tp) => topics.has(tp.topic)).sort(compareTopicPartitions),
+        userData,
+      });
+    }
+    return result;
   }
 
   private armRebalanceTimer(): void {
