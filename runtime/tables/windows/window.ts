@@ -41,6 +41,8 @@ export interface Window {
   closesAt(range: WindowRange): number;
   /** The event time from which on the range's data is dropped; Infinity without `expires`. */
   expiresAt(range: WindowRange): number;
+  /** A lower bound of the time of any event counted in the range (its start; sliding: the event's time). */
+  earliestEventTime(range: WindowRange): number;
   /** A short description, e.g. `hopping(size=60, step=10, expires=600, grace=5)`. */
   describe(): string;
 }
@@ -101,6 +103,10 @@ abstract class BaseWindow implements Window {
   abstract closesAt(range: WindowRange): number;
   abstract expiresAt(range: WindowRange): number;
   abstract describe(): string;
+
+  earliestEventTime(range: WindowRange): number {
+    return range[0];
+  }
 
   delta(timestamp: number, seconds: number): WindowRange {
     return this.current(timestamp - seconds);
@@ -242,6 +248,10 @@ export class SlidingWindow extends BaseWindow {
 
   describe(): string {
     return `sliding(before=${this.before}, after=${this.after}${this.options()})`;
+  }
+
+  override earliestEventTime(range: WindowRange): number {
+    return range[1] - this.after;
   }
 }
 
