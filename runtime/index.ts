@@ -1,6 +1,20 @@
 /** faustgen: stream processing on Apache Kafka for TypeScript. The runtime API. */
 export { Agent, type AgentContext, type AgentHandler, type AgentOptions, type Sink } from './agents/agent.js';
 export { currentEvent } from './agents/context.js';
+export {
+  AgentRpc,
+  type AskOptions,
+  AskTimeoutError,
+  type BatchContext,
+  type CastOptions,
+  CORRELATION_ID_HEADER,
+  DEFAULT_ASK_TIMEOUT_SECONDS,
+  type KvMapOptions,
+  type MapOptions,
+  REPLY_TO_HEADER,
+  ReplyLostError,
+  RESPONSE_NAMESPACE,
+} from './agents/rpc/index.js';
 export type { SupervisorStrategy } from './agents/supervisor.js';
 export { App, type KeyOf, type ValueOf } from './app/app.js';
 export { DEAD_LETTER_HEADERS, deadLetterTopicName } from './app/dead-letter.js';

@@ -6,6 +6,14 @@ import { Stream } from '../streams/stream.js';
 import type { EventSource, OutgoingRecord, SendTarget, StreamHost, StreamState } from '../streams/types.js';
 import type { TopicPartition } from '../transport/types.js';
 import { currentEvent, runInActor } from './context.js';
+import {
+  type AgentRpc,
+  type AskOptions,
+  type CastOptions,
+  type KvMapOptions,
+  keyed,
+  type MapOptions,
+} from './rpc/index.js';
 import { RestartBudget, type SupervisorStrategy } from './supervisor.js';
 
 /** Where yielded values go: an agent, a topic, a channel, or a function. */
@@ -46,6 +54,8 @@ export interface AgentHost<App = unknown> extends StreamHost {
   readonly logger: Logger;
   /** The agent gave up (restart budget exhausted): the worker must stop. */
   crash(error: Error): void;
+  /** Agent RPC: requests, and replies to what the agent yields (rpc/rpc.ts). */
+  readonly rpc: AgentRpc;
 }
 
 type AgentSource<K, V> = Topic<K, V> | Channel<K, V>;
@@ -110,6 +120,51 @@ export class Agent<K = unknown, V = unknown, Y = unknown> implements SendTarget<
   /** Sends a value to the agent's source topic or channel. */
   send(record: OutgoingRecord<K, V>): Promise<unknown> {
     return this.source.send(record);
+  }
+
+  // ---- RPC (Faust's cast/ask/map/kvmap/join/kvjoin): delegated to the app's AgentRpc -------------
+
+  /** Sends a value to the agent without asking for a reply (starts the app as a client if needed). */
+  cast(value: V, options?: CastOptions<K>): Promise<void> {
+    return this.host.rpc.cast(this, value, options);
+  }
+
+  /**
+   * Sends a request and resolves with the value the agent yields for it. Rejects with an
+   * AskTimeoutError (naming this agent and the correlation id) when no reply comes within
+   * `options.timeout` seconds (default DEFAULT_ASK_TIMEOUT_SECONDS).
+   */
+  ask(value: V, options?: AskOptions<K>): Promise<Y> {
+    return this.host.rpc.ask<K, V, Y>(this, value, options);
+  }
+
+  /** Asks for every value (all with `options.key`) and yields the replies as they arrive. */
+  map(
+    values: Iterable<V> | AsyncIterable<V>,
+    options: MapOptions<K> = {},
+  ): AsyncGenerator<Y, void, undefined> {
+    return this.host.rpc.kvmap<K, V, Y>(this, keyed(values, options.key), options);
+  }
+
+  /** Asks for every [key, value] pair and yields the replies as they arrive. */
+  kvmap(
+    items: Iterable<readonly [K | null | undefined, V]> | AsyncIterable<readonly [K | null | undefined, V]>,
+    options?: KvMapOptions,
+  ): AsyncGenerator<Y, void, undefined> {
+    return this.host.rpc.kvmap<K, V, Y>(this, items, options);
+  }
+
+  /** Asks for every value (all with `options.key`) and resolves with the replies in input order. */
+  join(values: Iterable<V> | AsyncIterable<V>, options: MapOptions<K> = {}): Promise<Y[]> {
+    return this.host.rpc.kvjoin<K, V, Y>(this, keyed(values, options.key), options);
+  }
+
+  /** Asks for every [key, value] pair and resolves with the replies in input order. */
+  kvjoin(
+    items: Iterable<readonly [K | null | undefined, V]> | AsyncIterable<readonly [K | null | undefined, V]>,
+    options?: KvMapOptions,
+  ): Promise<Y[]> {
+    return this.host.rpc.kvjoin<K, V, Y>(this, items, options);
   }
 
   /** The events the agent's actors hold right now (for blocking warnings and shutdown). */
@@ -234,7 +289,10 @@ export class Agent<K = unknown, V = unknown, Y = unknown> implements SendTarget<
       await runInActor(scope, async () => {
         const result = this.handler(stream, ctx as AgentContext<never>);
         if (isAsyncIterable(result)) {
-          for await (const value of result) await this.toSinks(value);
+          for await (const value of result) {
+            await this.reply(state, value);
+            await this.toSinks(value);
+          }
         } else {
           await result;
         }
@@ -268,6 +326,12 @@ export class Agent<K = unknown, V = unknown, Y = unknown> implements SendTarget<
       },
     };
     return new Stream<K, V>(counting, this.host, actor.state);
+  }
+
+  /** A yield while a request event is the current one answers that request (agent RPC). */
+  private async reply(state: StreamState, value: Y): Promise<void> {
+    const event = state.inflight[state.inflight.length - 1];
+    if (event) await this.host.rpc.reply(this.name, event, value);
   }
 
   private async toSinks(value: Y): Promise<void> {

@@ -1,4 +1,5 @@
 import { Agent, type AgentHandler, type AgentHost, type AgentOptions } from '../agents/agent.js';
+import { AgentRpc } from '../agents/rpc/index.js';
 import { Channel, type ChannelOptions } from '../channels/channel.js';
 import { Event } from '../channels/event.js';
 import type { TypeOf, TypeSpec } from '../channels/serde.js';
@@ -50,6 +51,8 @@ export class App implements ChannelHost, AgentHost<App> {
   private crashed: Error | undefined;
   private readonly crashListeners: ((error: Error) => void)[] = [];
   private readonly lifecycleHooks: LifecycleHooks[] = [];
+  /** Agent RPC: agent.ask()/cast()/map()/join() and the replies agents send (agents/rpc). */
+  readonly rpc: AgentRpc = new AgentRpc(this);
   private lastAssignment: TopicPartition[] = [];
 
   // Faust's App signals: `app.onPartitionsAssigned.connect(async (partitions) => ...)`.
@@ -88,6 +91,7 @@ export class App implements ChannelHost, AgentHost<App> {
     private input: SettingsInput = {},
   ) {
     this.settings = resolveSettings(id, input);
+    this.lifecycleHooks.push(...this.rpc.lifecycles());
     this.log = createLogger({
       name: this.settings.appId,
       level: this.settings.logLevel,
