@@ -3,9 +3,14 @@
  * (`npm run docs`). With no names, every generator runs. `--check` writes nothing and exits 1
  * when a file is stale.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  renderTopologyDoc,
+  renderTopologySchemaFile,
+  TOPOLOGY_SCHEMA_FILE,
+} from '../generator/topology/index.js';
 import { renderSettingsDoc } from '../runtime/app/settings/docs.js';
 
 interface DocGenerator {
@@ -16,6 +21,8 @@ interface DocGenerator {
 
 const GENERATORS: Readonly<Record<string, DocGenerator>> = {
   settings: { path: 'docs/settings.md', render: renderSettingsDoc },
+  topology: { path: 'docs/topology.md', render: renderTopologyDoc },
+  'topology-schema': { path: TOPOLOGY_SCHEMA_FILE, render: renderTopologySchemaFile },
 };
 
 /** The nearest directory above this file holding faustgen's package.json (works from dist/ and from source). */
@@ -58,6 +65,7 @@ function main(args: string[]): number {
       console.error(`${path} is stale: run \`npm run docs\``);
       stale++;
     } else {
+      mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, text);
       console.log(`wrote ${path}`);
     }

@@ -45,6 +45,8 @@ export interface SettingType<T, In = T> {
   readonly description: string;
   /** Whether `null` (not set) is a valid value. */
   readonly nullable: boolean;
+  /** The canonical values when the set is fixed (enums), for the topology's JSON Schema and editors. */
+  readonly values?: readonly (string | number)[];
   /** Reads a value from code, an env variable or a flag; throws SettingValueError. */
   parse(raw: unknown): T;
   /** Type-level only: the forms accepted as input. */
@@ -136,6 +138,7 @@ export function nullable<T, In>(
     kind: type.kind,
     description: `${type.description}, or null`,
     nullable: true,
+    values: type.values,
     parse: (raw) => (raw === null || raw === undefined || isNullWord(raw) ? null : type.parse(raw)),
   };
 }
@@ -209,10 +212,8 @@ export function intOneOf<const V extends number, A extends string = never>(
   values: readonly V[],
   aliases: Readonly<Record<A, NoInfer<V>>> = {} as Record<A, V>,
 ): SettingType<V, V | A> {
-  return integer('int', { allowed: values, aliases }) as SettingType<number, unknown> as SettingType<
-    V,
-    V | A
-  >;
+  const type = integer('int', { allowed: values, aliases });
+  return { ...type, values } as SettingType<number, unknown> as SettingType<V, V | A>;
 }
 export const uint = (options: IntOptions = {}): SettingType<number, number | string> =>
   integer('uint', { min: 0, ...options });
@@ -350,6 +351,7 @@ export function enumOf<const V extends string, A extends string = never>(
     kind: 'enum',
     description: values.map((value) => JSON.stringify(value)).join(' | '),
     nullable: false,
+    values,
     parse(raw) {
       if (typeof raw !== 'string') fail(expected, raw);
       const value = table.get(canonical(raw));

@@ -1,0 +1,94 @@
+/**
+ * Names generated code and Kafka must be able to tell apart: no reserved words, no two names of a
+ * section giving one identifier or one file name, no topic named like one the app creates itself.
+ */
+import { identifierOf, RESERVED_TYPE_NAMES, RESERVED_WORDS } from '../names.js';
+import { BUILTIN_CODECS, type NamedSection, SECTIONS } from '../types.js';
+import { type CheckContext, entryPointer } from './context.js';
+
+const NAMED_SECTIONS = SECTIONS.filter((section): section is NamedSection => section !== 'app');
+
+function checkReserved(context: CheckContext, section: NamedSection, name: string): void {
+  const pointer = entryPointer(section, name);
+  if (section === 'models') {
+    if (RESERVED_TYPE_NAMES.has(name)) {
+      context.issues.add({
+        code: 'FG4005',
+        pointer,
+        at: 'key',
+        message: `the model name ${JSON.stringify(name)} is a built-in TypeScript type that generated code uses`,
+        fix: `rename the model, e.g. ${JSON.stringify(`${name}Record`)}, and the references to it`,
+      });
+    }
+    return;
+  }
+  if (section === 'codecs' && BUILTIN_CODECS.includes(name)) {
+    context.issues.add({
+      code: 'FG4005',
+      pointer,
+      at: 'key',
+      message: `${JSON.stringify(name)} is a built-in codec: it needs no declaration and cannot be replaced here`,
+      fix: 'remove this entry, or give the custom codec another name',
+    });
+    return;
+  }
+  const identifier = identifierOf(name);
+  if (RESERVED_WORDS.has(identifier)) {
+    context.issues.add({
+      code: 'FG4005',
+      pointer,
+      at: 'key',
+      message: `${JSON.stringify(name)} gives the identifier ${JSON.stringify(identifier)}, a JavaScript reserved word`,
+      fix: `rename it, e.g. ${JSON.stringify(`${name}${section === 'routes' ? 'Route' : 'Item'}`)}, and the references to it`,
+    });
+  }
+}
+
+function checkCollisions(context: CheckContext, section: NamedSection): void {
+  const byIdentifier = new Map<string, string>();
+  const byFile = new Map<string, string>();
+  for (const name of context.names[section]) {
+    const identifier = identifierOf(name);
+    const earlier = byIdentifier.get(identifier) ?? byFile.get(name.toLowerCase());
+    if (earlier !== undefined) {
+      const sameIdentifier = byIdentifier.has(identifier);
+      context.issues.add({
+        code: 'FG4002',
+        pointer: entryPointer(section, name),
+        at: 'key',
+        message: sameIdentifier
+          ? `${JSON.stringify(name)} and ${JSON.stringify(earlier)} both give the identifier ${JSON.stringify(identifier)} in generated code`
+          : `${JSON.stringify(name)} and ${JSON.stringify(earlier)} differ only in letter case: their files would be one on case-insensitive file systems`,
+        fix: `rename one of ${JSON.stringify(earlier)} and ${JSON.stringify(name)}`,
+      });
+      continue;
+    }
+    byIdentifier.set(identifier, name);
+    byFile.set(name.toLowerCase(), name);
+  }
+}
+
+function checkInternalTopics(context: CheckContext, appId: string | undefined): void {
+  if (appId === undefined) return;
+  const changelogs = new Map<string, string>();
+  for (const table of context.names.tables) changelogs.set(`${appId}-${table}-changelog`, table);
+  for (const topic of context.names.topics) {
+    const table = changelogs.get(topic);
+    if (table === undefined) continue;
+    context.issues.add({
+      code: 'FG4001',
+      pointer: entryPointer('topics', topic),
+      at: 'key',
+      message: `the topic ${JSON.stringify(topic)} is the changelog topic of table ${JSON.stringify(table)}, which the app writes itself`,
+      fix: 'rename the topic (or the table): a changelog topic is the table, it cannot also be an input or output',
+    });
+  }
+}
+
+export function checkNames(context: CheckContext, appId: string | undefined): void {
+  for (const section of NAMED_SECTIONS) {
+    for (const name of context.names[section]) checkReserved(context, section, name);
+    checkCollisions(context, section);
+  }
+  checkInternalTopics(context, appId);
+}

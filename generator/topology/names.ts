@@ -1,0 +1,137 @@
+/**
+ * What names look like in each section, the identifiers generated code derives from them, and the
+ * names generated code cannot use.
+ */
+import type { NamedSection } from './types.js';
+
+export interface NameRule {
+  /** JSON Schema pattern for the section's keys. */
+  readonly pattern: string;
+  readonly maxLength: number;
+  /** The rule in words, for errors and docs. */
+  readonly text: string;
+}
+
+const KAFKA_NAME: NameRule = {
+  pattern: '^[A-Za-z][A-Za-z0-9._-]*$',
+  // Leaves room for `<appId>-` and `-changelog` within Kafka's 249 characters.
+  maxLength: 200,
+  text: "a letter, then letters, digits, '.', '_' or '-' (Kafka topic characters), at most 200 characters",
+};
+
+const IDENTIFIER_NAME: NameRule = {
+  pattern: '^[A-Za-z][A-Za-z0-9_-]*$',
+  maxLength: 100,
+  text: "a letter, then letters, digits, '_' or '-', at most 100 characters",
+};
+
+export const NAME_RULES: Readonly<Record<NamedSection, NameRule>> = {
+  models: {
+    pattern: '^[A-Z][A-Za-z0-9]*$',
+    maxLength: 100,
+    text: 'PascalCase: an upper-case letter, then letters and digits (it is a TypeScript type name)',
+  },
+  codecs: {
+    pattern: '^[A-Za-z][A-Za-z0-9_.@-]*$',
+    maxLength: 100,
+    text: "a letter, then letters, digits, '_', '.', '@' or '-' ('|' chains codecs, so it cannot be part of a name)",
+  },
+  topics: KAFKA_NAME,
+  channels: IDENTIFIER_NAME,
+  tables: KAFKA_NAME,
+  agents: IDENTIFIER_NAME,
+  tasks: IDENTIFIER_NAME,
+  timers: IDENTIFIER_NAME,
+  crontabs: IDENTIFIER_NAME,
+  services: IDENTIFIER_NAME,
+  routes: IDENTIFIER_NAME,
+};
+
+/**
+ * The identifier generated code uses for a name: words split at '.', '_', '-' joined in camelCase,
+ * the first letter kept as written (`page-views` -> `pageViews`, `Payment` -> `Payment`).
+ */
+export function identifierOf(name: string): string {
+  const [first = '', ...rest] = name.split(/[._@-]+/).filter((part) => part !== '');
+  return first + rest.map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+}
+
+/** JavaScript's reserved words and the strict-mode and module ones: none can name a binding. */
+export const RESERVED_WORDS: ReadonlySet<string> = new Set([
+  'await',
+  'break',
+  'case',
+  'catch',
+  'class',
+  'const',
+  'continue',
+  'debugger',
+  'default',
+  'delete',
+  'do',
+  'else',
+  'enum',
+  'export',
+  'extends',
+  'false',
+  'finally',
+  'for',
+  'function',
+  'if',
+  'implements',
+  'import',
+  'in',
+  'instanceof',
+  'interface',
+  'let',
+  'new',
+  'null',
+  'package',
+  'private',
+  'protected',
+  'public',
+  'return',
+  'static',
+  'super',
+  'switch',
+  'this',
+  'throw',
+  'true',
+  'try',
+  'typeof',
+  'var',
+  'void',
+  'while',
+  'with',
+  'yield',
+  'arguments',
+  'eval',
+]);
+
+/** Global types a generated model type would shadow (generated code uses them). */
+export const RESERVED_TYPE_NAMES: ReadonlySet<string> = new Set([
+  'Array',
+  'BigInt',
+  'Boolean',
+  'Buffer',
+  'Date',
+  'Error',
+  'Function',
+  'JSON',
+  'Map',
+  'Number',
+  'Object',
+  'Omit',
+  'Partial',
+  'Pick',
+  'Promise',
+  'Readonly',
+  'Record',
+  'RegExp',
+  'Required',
+  'Set',
+  'String',
+  'Symbol',
+  'Uint8Array',
+  'URL',
+]);
