@@ -26,6 +26,8 @@ export interface Window {
   readonly kind: WindowKind;
   readonly expires: number | undefined;
   readonly grace: number;
+  /** Seconds of event time one window covers (hopping: size; sliding: before + after). */
+  readonly span: number;
   /** Every range the timestamp falls into, oldest first (Faust's `ranges`). */
   ranges(timestamp: number): WindowRange[];
   /** The latest range containing the timestamp (Faust's `current`). */
@@ -74,6 +76,7 @@ export function pythonFloorDiv(a: number, b: number): number {
 
 abstract class BaseWindow implements Window {
   abstract readonly kind: WindowKind;
+  abstract readonly span: number;
   readonly expires: number | undefined;
   readonly grace: number;
 
@@ -127,6 +130,10 @@ abstract class BaseWindow implements Window {
  */
 export class HoppingWindow extends BaseWindow {
   readonly kind: WindowKind = 'hopping';
+
+  get span(): number {
+    return this.size;
+  }
 
   constructor(
     readonly size: number,
@@ -207,6 +214,10 @@ export class TumblingWindow extends HoppingWindow {
  */
 export class SlidingWindow extends BaseWindow {
   readonly kind: WindowKind = 'sliding';
+
+  get span(): number {
+    return this.before + this.after;
+  }
 
   constructor(
     readonly before: number,

@@ -1,0 +1,46 @@
+/**
+ * What a windowed table needs from the plain table it wraps (the table core implements it; see
+ * WindowableTable in runtime/tables/types.ts, which has these members). Keys are changelog key
+ * bytes; a windowed key is `[key,[start,end]]`, built here. Writes follow Table.set()'s rules:
+ * inside a stream, into the changelog partition of the event being processed.
+ */
+import type { WindowRange } from './window.js';
+
+/** How the changelog topic is declared (the table core's ChangelogConfig). */
+export interface WindowChangelogConfig {
+  /** cleanup.policy=compact,delete instead of compact. */
+  deleting?: boolean;
+  retentionMs?: number;
+}
+
+export interface WindowHostOptions<V> {
+  default?: () => V;
+  keyType?: unknown;
+  keySerializer?: string;
+  onWindowClose?: (key: unknown, value: V) => void | Promise<void>;
+}
+
+export interface WindowHost<V> {
+  readonly name: string;
+  readonly changelogTopic: string;
+  readonly options: WindowHostOptions<V>;
+  /** The changelog bytes of a plain key (JSON by default): the `key` inside `[key,[start,end]]`. */
+  serializeKey(key: unknown): Buffer;
+  /** The plain key of its changelog bytes; when absent, the windowed table decodes with the key type. */
+  deserializeKey?(bytes: Buffer): unknown;
+  getRaw(key: Buffer): V | undefined;
+  setRaw(key: Buffer, value: V): void;
+  deleteRaw(key: Buffer): boolean;
+  /** Drops a key from local state without a changelog record (expiry; retention removes it). */
+  evictRaw(partition: number, key: Buffer): void;
+  /** Every key held for the partitions this worker owns. */
+  localEntries(): Iterable<{ partition: number; key: Buffer; value: V }>;
+  configureChangelog(config: WindowChangelogConfig): void;
+  localMeta(partition: number, name: string): string | undefined;
+  setLocalMeta(partition: number, name: string, value: string | undefined): Promise<void>;
+}
+
+/** A windowed key as onWindowClose receives it: Faust's `(key, (start, end))`. */
+export type WindowedKey<K> = readonly [key: K, range: WindowRange];
+
+export type WindowCloseCallback<K, V> = (key: WindowedKey<K>, value: V) => void | Promise<void>;

@@ -1,0 +1,304 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  hopping,
+  sliding,
+  tumbling,
+  WATERMARK_META,
+  type WindowedKey,
+} from '../../../../../runtime/tables/windows/index.js';
+import { eventAt, FakeHost, processing } from './fake-host.js';
+
+const counter = () => new FakeHost<number>({ default: () => 0 });
+
+describe('WindowedTable: windows and changelog keys', () => {
+  it("update() adds to every window the event's time falls in; keys are Faust's bytes", () => {
+    const host = counter();
+    const table = hopping<string, number>(host, 10, 5);
+    processing(eventAt(6_000), () => table.update('k', (v) => v + 1));
+    assert.deepEqual(host.keys(0), ['["k",[0.0,9.9]]', '["k",[5.0,14.9]]']);
+    processing(eventAt(7_500), () => table.update('k', (v) => v + 1));
+    assert.deepEqual(
+      host.changelog.map(([partition, key, value]) => `${partition} ${key} ${value}`),
+      ['0 ["k",[0.0,9.9]] 1', '0 ["k",[5.0,14.9]] 1', '0 ["k",[0.0,9.9]] 2', '0 ["k",[5.0,14.9]] 2'],
+    );
+  });
+
+  it('a tumbling window at a real timestamp writes [key,[1603122420.0,1603122479.9]]', () => {
+    const host = counter();
+    const table = tumbling<number, number>(host, 60);
+    processing(eventAt(1603122451544, { partition: 2 }), () => table.update(621, (v) => v + 5));
+    assert.deepEqual(host.keys(2), ['[621,[1603122420.0,1603122479.9]]']);
+  });
+
+  it('WindowSet: value(), current(), delta(), at(), now()', () => {
+    const host = counter();
+    let nowMs = 0;
+    const table = tumbling<string, number>(host, 60, { clock: () => nowMs });
+    for (const ms of [10_000, 20_000, 70_000]) processing(eventAt(ms), () => table.update('k', (v) => v + 1));
+    processing(eventAt(75_000), () => {
+      const windows = table.get('k');
+      assert.equal(windows.value(), 1, 'window [60, 120) holds one event');
+      assert.equal(windows.current(), 1);
+      assert.equal(windows.delta(60), 2, 'window [0, 60) holds two');
+      assert.equal(windows.at([0, 59.9]), 2);
+      assert.equal(windows.at([120, 179.9]), 0, 'an empty window has the default');
+      nowMs = 30_000;
+      assert.equal(windows.now(), 2, 'the window of the wall clock');
+      assert.equal(windows.value(eventAt(5_000)), 2, 'another event picks another window');
+    });
+  });
+
+  it('keys(), items() and values() over the local windows', () => {
+    const host = counter();
+    const table = tumbling<string, number>(host, 60);
+    processing(eventAt(1_000), () => table.update('a', (v) => v + 1));
+    processing(eventAt(61_000, { partition: 1 }), () => table.update('b', (v) => v + 2));
+    assert.deepEqual(table.keys().sort(), ['a', 'b']);
+    processing(eventAt(62_000, { partition: 1 }), () => {
+      assert.deepEqual(table.items(), [['b', 2]]);
+      assert.deepEqual(table.values(), [2]);
+    });
+  });
+
+  it('set() and delete() act on every window of the time', () => {
+    const host = counter();
+    const table = hopping<string, number>(host, 10, 5);
+    processing(eventAt(6_000), () => table.set('k', 9));
+    assert.equal(host.keys(0).length, 2);
+    processing(eventAt(6_000), () => table.delete('k'));
+    assert.deepEqual(host.keys(0), []);
+    assert.equal(host.changelog.filter(([, , value]) => value === null).length, 2, 'tombstones');
+  });
+
+  it('changes outside of a stream are refused', () => {
+    const table = tumbling<string, number>(counter(), 60);
+    assert.throws(() => table.update('k', (v) => v + 1), /update\(\) outside of a stream/);
+    assert.throws(() => table.get('k').current(), /outside of a stream/);
+  });
+
+  it('declares a compact,delete changelog kept for the window span + expires', () => {
+    const host = counter();
+    tumbling<string, number>(host, 60, { expires: 3600 });
+    assert.deepEqual(host.changelogConfig, { deleting: true, retentionMs: 3_660_000 });
+    const noExpiry = counter();
+    sliding<string, number>(noExpiry, 5, 5);
+    assert.deepEqual(noExpiry.changelogConfig, { deleting: true });
+  });
+});
+
+describe('WindowedTable: time relativity', () => {
+  it('relativeToField: seconds, Date or ISO-8601 string in the value', () => {
+    const host = counter();
+    const table = tumbling<string, number>(host, 60).relativeToField('ts');
+    processing(eventAt(999_000, { value: { ts: 125.5 } }), () => table.update('k', (v) => v + 1));
+    processing(eventAt(999_000, { value: { ts: new Date(130_000) } }), () => table.update('k', (v) => v + 1));
+    processing(eventAt(999_000, { value: { ts: '1970-01-01T00:02:10Z' } }), () =>
+      table.update('k', (v) => v + 1),
+    );
+    assert.deepEqual(host.keys(0), ['["k",[120.0,179.9]]']);
+    assert.equal(host.data.get(0)!.get('["k",[120.0,179.9]]'), 3);
+    assert.throws(
+      () => processing(eventAt(0, { value: { other: 1 } }), () => table.update('k', (v) => v + 1)),
+      /field 'ts' of the event's value is undefined/,
+    );
+  });
+
+  it('relativeToNow uses the wall clock; views share the data', () => {
+    const host = counter();
+    const base = tumbling<string, number>(host, 60, { clock: () => 3_600_000 });
+    processing(eventAt(5_000), () => base.relativeToNow().update('k', (v) => v + 1));
+    assert.deepEqual(host.keys(0), ['["k",[3600.0,3659.9]]']);
+    processing(eventAt(5_000), () => assert.equal(base.relativeToNow().get('k').value(), 1));
+    processing(eventAt(5_000), () => assert.equal(base.relativeToStream().get('k').value(), 0));
+    processing(eventAt(5_000), () => assert.equal(base.relativeTo(3630).get('k').value(), 1));
+  });
+});
+
+describe('WindowedTable: closing by event time', () => {
+  function closingTable(host: FakeHost<number>, closes: [WindowedKey<string>, number][]) {
+    return tumbling<string, number>(host, 10, {
+      grace: 5,
+      expires: 20,
+      onWindowClose: (key, value) => {
+        closes.push([key, value]);
+      },
+    });
+  }
+
+  it('onWindowClose fires once per key of a window, after its end + grace in event time', async () => {
+    const host = counter();
+    const closes: [WindowedKey<string>, number][] = [];
+    const table = closingTable(host, closes);
+    processing(eventAt(1_000), () => table.update('a', (v) => v + 1));
+    processing(eventAt(2_000), () => table.update('b', (v) => v + 10));
+    processing(eventAt(14_000), () => table.update('a', (v) => v + 1));
+    assert.deepEqual(closes, [], 'end 10 + grace 5 not reached');
+    processing(eventAt(15_000), () => table.update('c', (v) => v + 1));
+    assert.deepEqual(closes, [
+      [['a', [0, 9.9]], 1],
+      [['b', [0, 9.9]], 10],
+    ]);
+    processing(eventAt(16_000), () => table.update('a', (v) => v + 1));
+    await table.flush();
+    assert.equal(host.meta.get(`0/${WATERMARK_META}`), '15', 'the watermark of the close is recorded');
+    processing(eventAt(29_000), () => table.update('a', (v) => v + 1));
+    assert.deepEqual(
+      (closes as [WindowedKey<string>, number][]).slice(2).map(([key, value]) => [key[0], key[1][0], value]),
+      [
+        ['a', 10, 2],
+        ['c', 10, 1],
+      ],
+      'the next window closes; the first never again',
+    );
+    await table.flush();
+    assert.equal(host.meta.get(`0/${WATERMARK_META}`), '29');
+  });
+
+  it('a late event does not change a closed window', () => {
+    const host = counter();
+    const closes: [WindowedKey<string>, number][] = [];
+    const table = closingTable(host, closes);
+    processing(eventAt(1_000), () => table.update('a', (v) => v + 1));
+    processing(eventAt(15_000), () => table.update('a', (v) => v + 1));
+    processing(eventAt(3_000), () => table.update('a', (v) => v + 100));
+    assert.equal(host.data.get(0)!.get('["a",[0.0,9.9]]'), 1);
+    assert.equal(table.stats.lateWrites, 1);
+    processing(eventAt(12_000), () => table.update('a', (v) => v + 1));
+    assert.equal(
+      host.data.get(0)!.get('["a",[10.0,19.9]]'),
+      2,
+      'an event in the grace period of its window counts',
+    );
+  });
+
+  it("each partition closes by its own events' time", () => {
+    const host = counter();
+    const closes: [WindowedKey<string>, number][] = [];
+    const table = closingTable(host, closes);
+    processing(eventAt(1_000, { partition: 0 }), () => table.update('a', (v) => v + 1));
+    processing(eventAt(1_000, { partition: 1 }), () => table.update('b', (v) => v + 1));
+    processing(eventAt(50_000, { partition: 1 }), () => table.update('b', (v) => v + 1));
+    assert.deepEqual(
+      closes.map(([key]) => key[0]),
+      ['b'],
+    );
+    assert.equal(table.watermark(0), 1);
+    assert.equal(table.watermark(1), 50);
+  });
+
+  it('data expires at end + expires in event time', () => {
+    const host = counter();
+    const table = closingTable(host, []);
+    processing(eventAt(1_000), () => table.update('a', (v) => v + 1));
+    processing(eventAt(29_000), () => table.update('x', (v) => v + 1));
+    assert.equal(host.data.get(0)!.has('["a",[0.0,9.9]]'), true, 'closed, still readable');
+    processing(eventAt(30_000), () => {
+      table.update('x', (v) => v + 1);
+      assert.equal(table.get('a').at([0, 9.9]), 0, 'expired: the default');
+    });
+    assert.deepEqual(host.evicted, [[0, '["a",[0.0,9.9]]']], 'dropped locally, no changelog record');
+    assert.equal(table.stats.expiredKeys, 1);
+  });
+
+  it('a restart fires only the windows still open, and restored keys expire too', async () => {
+    const host = counter();
+    const before: [WindowedKey<string>, number][] = [];
+    const first = closingTable(host, before);
+    processing(eventAt(1_000), () => first.update('a', (v) => v + 1));
+    processing(eventAt(21_000), () => first.update('b', (v) => v + 1));
+    assert.deepEqual(
+      before.map(([key]) => key[0]),
+      ['a'],
+    );
+    await first.flush();
+
+    // the same local data and recorded watermark, a new table object, a new consumer generation
+    const after: [WindowedKey<string>, number][] = [];
+    const second = closingTable(host, after);
+    processing(eventAt(36_000, { generation: 2 }), () => second.update('c', (v) => v + 1));
+    assert.deepEqual(
+      after,
+      [[['b', [20, 29.9]], 1]],
+      "'a' closed before the restart and does not fire again",
+    );
+    assert.deepEqual(
+      host.evicted.map(([, key]) => key),
+      ['["a",[0.0,9.9]]'],
+      "restored 'a' expired (its end 10 + expires 20 <= 36)",
+    );
+  });
+
+  it('a partition moved without a recorded watermark fires its windows at least once', () => {
+    const host = counter();
+    const closes: [WindowedKey<string>, number][] = [];
+    const first = closingTable(host, closes);
+    processing(eventAt(1_000), () => first.update('a', (v) => v + 1));
+    processing(eventAt(16_000), () => first.update('b', (v) => v + 1));
+    assert.equal(closes.length, 1);
+    host.meta.clear();
+    const second = closingTable(host, closes);
+    processing(eventAt(17_000, { generation: 2 }), () => second.update('b', (v) => v + 1));
+    assert.deepEqual(
+      closes.map(([key]) => key),
+      [
+        ['a', [0, 9.9]],
+        ['a', [0, 9.9]],
+      ],
+    );
+  });
+
+  it('after a rebalance the windows are rebuilt from the local data', () => {
+    const host = counter();
+    const closes: [WindowedKey<string>, number][] = [];
+    const table = closingTable(host, closes);
+    processing(eventAt(1_000, { generation: 1 }), () => table.update('a', (v) => v + 1));
+    // another worker wrote 'z' to the partition meanwhile (replayed here from the changelog)
+    host.data.get(0)!.set('["z",[0.0,9.9]]', 7);
+    processing(eventAt(15_000, { generation: 2 }), () => table.update('b', (v) => v + 1));
+    assert.deepEqual(
+      closes.map(([key, value]) => [key[0], value]),
+      [
+        ['a', 1],
+        ['z', 7],
+      ],
+    );
+  });
+
+  it('an onWindowClose that throws is logged; the others still run', async () => {
+    const host = counter();
+    const errors: string[] = [];
+    const seen: string[] = [];
+    const table = tumbling<string, number>(host, 10, {
+      onWindowClose: async ([key]) => {
+        if (key === 'bad') throw new Error('boom');
+        seen.push(key);
+      },
+      logger: {
+        debug: () => {},
+        warn: () => {},
+        error: (message, extra) => errors.push(`${message} ${extra?.error}`),
+      },
+    });
+    processing(eventAt(1_000), () => {
+      table.update('bad', (v) => v + 1);
+      table.update('good', (v) => v + 1);
+    });
+    processing(eventAt(10_000), () => table.update('x', (v) => v + 1));
+    await table.flush();
+    assert.deepEqual(seen, ['good']);
+    assert.match(errors.join('\n'), /onWindowClose threw for window \[0, 9\.9\] boom/);
+  });
+
+  it("the table's own onWindowClose option is used when the window gives none", () => {
+    const closes: unknown[] = [];
+    const host = new FakeHost<number>({
+      default: () => 0,
+      onWindowClose: (key, value) => void closes.push([key, value]),
+    });
+    const table = sliding<string, number>(host, 1, 1);
+    processing(eventAt(10_000), () => table.update('k', (v) => v + 1));
+    processing(eventAt(11_500), () => table.update('k', (v) => v + 1));
+    assert.deepEqual(closes, [[['k', [9, 11]], 1]]);
+  });
+});
