@@ -5,7 +5,7 @@
  * comes from the draft's meta-schema and from compiling.
  */
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { createAjv } from '../../../runtime/models/ajv.js';
+import { type AjvInstance, createAjv } from '../../../runtime/models/ajv.js';
 import type { JSONSchema } from '../../../runtime/models/types.js';
 import { didYouMean, quoteList } from '../issues.js';
 import { joinPointer, splitPointer, unescapePointerSegment } from '../json-source.js';
@@ -179,6 +179,18 @@ function checkType(walk: Walk, pointer: string, type: unknown): void {
   });
 }
 
+function checkPattern(walk: Walk, pointer: string, pattern: string): void {
+  try {
+    new RegExp(pattern, 'u');
+  } catch (error) {
+    report(walk, joinPointer(pointer, 'pattern'), {
+      code: 'FG4028',
+      message: `the pattern is not a valid regular expression: ${(error as Error).message}`,
+      fix: 'correct the regular expression (JSON Schema patterns are ECMAScript regular expressions, and "\\" is written "\\\\" in JSON)',
+    });
+  }
+}
+
 function walkSchema(walk: Walk, schema: unknown, pointer: string): void {
   if (!isObject(schema)) return; // booleans are schemas too; other values are the meta-schema's to report
   for (const [keyword, value] of Object.entries(schema)) {
@@ -194,6 +206,7 @@ function walkSchema(walk: Walk, schema: unknown, pointer: string): void {
     }
     if (keyword === '$ref') checkRef(walk, pointer, value);
     else if (keyword === 'type') checkType(walk, pointer, value);
+    else if (keyword === 'pattern' && typeof value === 'string') checkPattern(walk, pointer, value);
     else if (keyword === 'format' && typeof value === 'string' && !walk.formats.has(value)) {
       report(walk, joinPointer(pointer, 'format'), {
         code: 'FG4028',
@@ -224,8 +237,7 @@ function walkList(walk: Walk, schemas: readonly unknown[], pointer: string): voi
 }
 
 /** One issue per place the meta-schema rejects, unless the walk already reported it. */
-function checkMetaSchema(walk: Walk, schema: JSONSchema): void {
-  const ajv = createAjv(schema);
+function checkMetaSchema(walk: Walk, schema: JSONSchema, ajv: AjvInstance): void {
   if (ajv.validateSchema(schema)) return;
   const byPlace = new Map<string, ErrorObject>();
   for (const error of ajv.errors ?? []) {
@@ -266,6 +278,7 @@ function checkObjectType(context: CheckContext, name: string, schema: Record<str
  * to), for checking table defaults.
  */
 export function checkModels(context: CheckContext): ModelValidators {
+  const ajvs = new AjvPool();
   const sound = new Map<string, Record<string, unknown>>();
   const namespaces = new Map<string, string>();
   for (const [name, model] of Object.entries(context.topology.models)) {
@@ -288,7 +301,7 @@ export function checkModels(context: CheckContext): ModelValidators {
     const schema = model.schema;
     if (schema === undefined || !context.usable(joinPointer(pointer, 'schema'))) continue;
     const before = context.issues.list.length;
-    const ajv = createAjv(schema);
+    const ajv = ajvs.for(schema);
     const walk: Walk = {
       context,
       model: name,
@@ -298,35 +311,66 @@ export function checkModels(context: CheckContext): ModelValidators {
       reported: new Set(),
     };
     walkSchema(walk, schema, '');
-    checkMetaSchema(walk, schema);
+    checkMetaSchema(walk, schema, ajv);
     const isObjectModel = checkObjectType(context, name, schema);
     if (isObjectModel && context.issues.list.length === before) sound.set(name, schema);
   }
   return compileModels(context, sound);
 }
 
+/** Ajv instances by JSON Schema draft: creating one (with its formats) costs more than most checks. */
+class AjvPool {
+  private readonly instances = new Map<string, AjvInstance>();
+
+  for(schema: JSONSchema): AjvInstance {
+    const draft = typeof schema.$schema === 'string' ? schema.$schema : '';
+    let ajv = this.instances.get(draft);
+    if (ajv === undefined) {
+      ajv = createAjv(schema);
+      this.instances.set(draft, ajv);
+    }
+    return ajv;
+  }
+}
+
+/**
+ * Compiles every sound model the way the runtime will, each with the others reachable by name, in
+ * one Ajv per draft (so a model referred to by many is compiled once).
+ */
 function compileModels(
   context: CheckContext,
   sound: ReadonlyMap<string, Record<string, unknown>>,
 ): ModelValidators {
+  const ajvs = new AjvPool();
+  const added = new Set<string>();
+  for (const [name, schema] of sound) {
+    try {
+      ajvs.for(schema).addSchema(schema, name);
+      added.add(name);
+    } catch (error) {
+      compileError(context, name, error);
+    }
+  }
   const validators = new Map<string, ValidateFunction>();
   for (const [name, schema] of sound) {
-    const model = context.topology.models[name]!;
-    const references = model.references ?? [];
+    const references = context.topology.models[name]?.references ?? [];
     // A model that refers to a broken one cannot be compiled; the broken one has its own error.
-    if (!references.every((reference) => sound.has(reference))) continue;
+    if (!added.has(name) || !references.every((reference) => added.has(reference))) continue;
     try {
-      const ajv = createAjv(schema);
-      for (const [other, otherSchema] of sound) if (other !== name) ajv.addSchema(otherSchema, other);
-      validators.set(name, ajv.compile(schema));
+      const validate = ajvs.for(schema).getSchema(name);
+      if (validate !== undefined) validators.set(name, validate);
     } catch (error) {
-      context.issues.add({
-        code: 'FG4028',
-        pointer: entryPointer('models', name, 'schema'),
-        message: `ajv cannot compile the schema: ${(error as Error).message}`,
-        fix: 'correct the schema so that it compiles (the runtime compiles it the same way)',
-      });
+      compileError(context, name, error);
     }
   }
   return validators;
+}
+
+function compileError(context: CheckContext, name: string, error: unknown): void {
+  context.issues.add({
+    code: 'FG4028',
+    pointer: entryPointer('models', name, 'schema'),
+    message: `ajv cannot compile the schema: ${(error as Error).message}`,
+    fix: 'correct the schema so that it compiles (the runtime compiles it the same way)',
+  });
 }
