@@ -285,11 +285,15 @@ export function readTopology(raw: unknown, usable: (pointer: string) => boolean)
           | undefined,
         keyType: reader.string(entry, 'keyType', pointer),
         valueType: reader.string(entry, 'valueType', pointer),
+        keySerializer: reader.string(entry, 'keySerializer', pointer),
+        valueSerializer: reader.string(entry, 'valueSerializer', pointer),
         default: reader.ok(joinPointer(pointer, 'default'))
           ? (entry.default as JsonValue | undefined)
           : undefined,
         partitions: reader.number(entry, 'partitions', pointer),
         window: window === undefined ? undefined : readWindow(window),
+        keyIndex:
+          reader.boolean(entry, 'keyIndex', pointer) ?? (entry.keyIndex === undefined ? false : undefined),
       };
     }),
     agents: readSection<AgentDef>(raw, 'agents', (name, entry, pointer) => {

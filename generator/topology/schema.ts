@@ -344,6 +344,14 @@ export function buildTopologySchema(options: SchemaOptions = {}): Schema {
           },
           keyType: describe(ref('typeRef'), 'What the key is.'),
           valueType: describe(ref('typeRef'), 'What the value is (for set tables: the members).'),
+          keySerializer: describe(
+            ref('codecName'),
+            'How keys are written to the changelog. Default: json (bytes stay raw).',
+          ),
+          valueSerializer: describe(
+            ref('codecName'),
+            'How values are written to the changelog. Default: json (bytes stay raw).',
+          ),
           default: {
             description:
               'The value of a key never set, e.g. 0 for a counter; it must be a value of the valueType. Not for set tables.',
@@ -355,6 +363,12 @@ export function buildTopologySchema(options: SchemaOptions = {}): Schema {
             minimum: 1,
           },
           window: ref('window'),
+          keyIndex: {
+            description:
+              "Windowed tables: keep an index of keys so that the table's keys can be listed (Faust's key_index).",
+            type: 'boolean',
+            default: false,
+          },
         },
         additionalProperties: false,
       },

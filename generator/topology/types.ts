@@ -170,11 +170,16 @@ export interface TableDef {
   readonly keyType?: TypeRef;
   /** For set tables, the type of the set's members. */
   readonly valueType?: TypeRef;
+  /** Changelog codecs; undefined: json (bytes raw), as Faust writes changelogs. */
+  readonly keySerializer?: CodecName;
+  readonly valueSerializer?: CodecName;
   /** The value of a key never set (not for set tables). */
   readonly default?: JsonValue;
   /** Undefined: the `topicPartitions` setting. */
   readonly partitions?: number;
   readonly window?: WindowDef;
+  /** Windowed tables: keep a key index so the keys can be listed; default false. */
+  readonly keyIndex: boolean;
 }
 
 export type AgentSource = { readonly topic: string } | { readonly channel: string };

@@ -103,6 +103,8 @@ export function checkReferences(context: CheckContext): void {
   for (const [name, table] of Object.entries(topology.tables)) {
     checkTypeRef(context, table.keyType, entryPointer('tables', name, 'keyType'));
     checkTypeRef(context, table.valueType, entryPointer('tables', name, 'valueType'));
+    checkCodec(context, table.keySerializer, entryPointer('tables', name, 'keySerializer'));
+    checkCodec(context, table.valueSerializer, entryPointer('tables', name, 'valueSerializer'));
   }
   for (const [name, agent] of Object.entries(topology.agents)) {
     const source = agent.source;

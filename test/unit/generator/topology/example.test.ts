@@ -61,6 +61,8 @@ describe('topology.example.json', () => {
     assert.equal(topology.models.AccountTotal?.namespace, 'AccountTotal');
     assert.equal(topology.tables['accounts-by-id']?.kind, 'global');
     assert.equal(topology.tables['account-totals']?.kind, 'table');
+    assert.equal(topology.tables['account-totals']?.keyIndex, false);
+    assert.equal(topology.tables['hourly-spend']?.keyIndex, true);
     assert.equal(topology.crontabs['daily-report']?.timezone, 'Europe/Oslo');
   });
 });
