@@ -52,3 +52,22 @@ export type { ProducedMessage } from './app/producer.js';
 export { Signal } from './app/signals.js';
 export type { ResolvedSettings, Settings, SettingsInput } from './app/settings/index.js';
 export { createLogger, type Logger } from './logging/index.js';
+export {
+  ChangelogBehindStoreError,
+  type ChangelogEvent,
+  GlobalTable,
+  PartitionsMismatchError,
+  type PartitionRecovery,
+  type RecoveryPath,
+  SetGlobalTable,
+  SetTable,
+  SetTableManager,
+  type SetTableOptions,
+  type StandbyProvider,
+  Table,
+  TableManager,
+  type TableOptions,
+  type TableTypeOf,
+  TableWriteOutsideStreamError,
+} from './tables/index.js';
+export { createStore, registerStore, type Store, type StoreWriter } from './stores/index.js';

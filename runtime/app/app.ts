@@ -6,6 +6,12 @@ import type { TypeOf, TypeSpec } from '../channels/serde.js';
 import { Topic, type TopicOptions } from '../channels/topic.js';
 import type { ChannelDefaults, ChannelHost, ProduceOptions, SendReceipt } from '../channels/types.js';
 import { createLogger, type Logger } from '../logging/index.js';
+import { registerTableCommands } from '../tables/commands.js';
+import { declareSetTable, declareTable } from '../tables/declare.js';
+import { TableManager } from '../tables/manager.js';
+import type { SetTable, SetTableOptions } from '../tables/set-table.js';
+import type { GlobalTable, Table } from '../tables/table.js';
+import type { TableOptions, TableTypeOf } from '../tables/types.js';
 import { Stream } from '../streams/stream.js';
 import type {
   EventSource,
@@ -53,6 +59,7 @@ export class App implements ChannelHost, AgentHost<App> {
   private readonly lifecycleHooks: LifecycleHooks[] = [];
   /** Agent RPC: agent.ask()/cast()/map()/join() and the replies agents send (agents/rpc). */
   readonly rpc: AgentRpc = new AgentRpc(this);
+  private tableManager: TableManager | undefined;
   private lastAssignment: TopicPartition[] = [];
 
   // Faust's App signals: `app.onPartitionsAssigned.connect(async (partitions) => ...)`.
@@ -97,6 +104,7 @@ export class App implements ChannelHost, AgentHost<App> {
       level: this.settings.logLevel,
       format: this.settings.logFormat,
     });
+    registerTableCommands(this);
   }
 
   /** The effective settings (code < env < flags). */
@@ -202,6 +210,64 @@ export class App implements ChannelHost, AgentHost<App> {
     const agent = new Agent<K, V, Y>(resolved, handler as AgentHandler<K, V, Y>, this, options);
     this.agentsByName.set(name, agent as unknown as AnyAgent);
     return agent;
+  }
+
+  /**
+   * A table: a typed, changelogged key-value state, changed inside agents (`set`, `delete`,
+   * `update`) and read anywhere (`get`, `has`, `entries`). Its changelog is
+   * `<appId>-<name>-changelog`; workers keep it in LMDB (the `store` setting) and recover it at start.
+   */
+  table<const KS extends TypeSpec | undefined = undefined, const VS extends TypeSpec | undefined = undefined>(
+    name: string,
+    options: TableOptions<KS, VS> & { default: () => TableTypeOf<VS> },
+  ): Table<TableTypeOf<KS>, TableTypeOf<VS>, TableTypeOf<VS>>;
+  table<const KS extends TypeSpec | undefined = undefined, const VS extends TypeSpec | undefined = undefined>(
+    name: string,
+    options?: TableOptions<KS, VS>,
+  ): Table<TableTypeOf<KS>, TableTypeOf<VS>>;
+  table(name: string, options: TableOptions = {}): Table {
+    this.assertNotStarted('table');
+    return declareTable(this.tables, name, options, false);
+  }
+
+  /** A table every worker holds whole, reading all its changelog partitions continuously. */
+  globalTable<const KS extends TypeSpec | undefined = undefined, const VS extends TypeSpec | undefined = undefined>(
+    name: string,
+    options: TableOptions<KS, VS> & { default: () => TableTypeOf<VS> },
+  ): GlobalTable<TableTypeOf<KS>, TableTypeOf<VS>, TableTypeOf<VS>>;
+  globalTable<const KS extends TypeSpec | undefined = undefined, const VS extends TypeSpec | undefined = undefined>(
+    name: string,
+    options?: TableOptions<KS, VS>,
+  ): GlobalTable<TableTypeOf<KS>, TableTypeOf<VS>>;
+  globalTable(name: string, options: TableOptions = {}): GlobalTable {
+    this.assertNotStarted('globalTable');
+    return declareTable(this.tables, name, options, true) as GlobalTable;
+  }
+
+  /** A table of sets (`valueType` is the members' type); `startManager` adds `<name>-setmanager`. */
+  setTable<const KS extends TypeSpec | undefined = undefined, const VS extends TypeSpec | undefined = undefined>(
+    name: string,
+    options: SetTableOptions<KS, VS> = {},
+  ): SetTable<TableTypeOf<KS>, TableTypeOf<VS>> {
+    this.assertNotStarted('setTable');
+    return declareSetTable(this.tables, name, options, false) as SetTable<TableTypeOf<KS>, TableTypeOf<VS>>;
+  }
+
+  /** A set table every worker holds whole. */
+  setGlobalTable<
+    const KS extends TypeSpec | undefined = undefined,
+    const VS extends TypeSpec | undefined = undefined,
+  >(name: string, options: SetTableOptions<KS, VS> = {}): SetTable<TableTypeOf<KS>, TableTypeOf<VS>> {
+    this.assertNotStarted('setGlobalTable');
+    return declareSetTable(this.tables, name, options, true) as SetTable<TableTypeOf<KS>, TableTypeOf<VS>>;
+  }
+
+  /** The app's tables and their recovery (Faust's app.tables). */
+  get tables(): TableManager {
+    if (!this.tableManager) {
+      this.tableManager = new TableManager(this);
+    }
+    return this.tableManager;
   }
 
   /** A stream over a topic, a channel or any (async) iterable of values. */

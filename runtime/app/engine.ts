@@ -9,6 +9,7 @@ import { Conductor } from '../streams/conductor.js';
 import { ProducerBuffer } from '../transport/producer-buffer.js';
 import { createTransport } from '../transport/registry.js';
 import type {
+  MessageBatch,
   TopicPartition,
   TopicSpec,
   Transport,
@@ -56,6 +57,7 @@ export class Engine {
   private crashHandler: ((error: Error) => void) | undefined;
   private mode: BootMode = 'worker';
   private readonly readyGates: (() => Promise<void>)[] = [];
+  private readonly deliveryGates: ((partition: TopicPartition) => Promise<void> | undefined)[] = [];
   private readySignal: { promise: Promise<void>; resolve: () => void };
   private isReady = false;
 
@@ -104,6 +106,25 @@ export class Engine {
   /** Something the worker waits for after its first assignment before it is ready (table recovery). */
   addReadyGate(gate: () => Promise<void>): void {
     this.readyGates.push(gate);
+  }
+
+  /**
+   * Something that must happen before fetched messages of a partition reach the streams (table
+   * recovery of that partition, changelog back-pressure). While `gate` returns a promise for a
+   * batch's partition, the batch waits for it: the transport fetches no more of that partition
+   * meanwhile and keeps the member alive, as with full stream buffers.
+   */
+  addDeliveryGate(gate: (partition: TopicPartition) => Promise<void> | undefined): void {
+    this.deliveryGates.push(gate);
+  }
+
+  /** Hands a fetched batch to the conductor once every delivery gate lets it through. */
+  private deliver(batch: MessageBatch): void | Promise<void> {
+    for (const gate of this.deliveryGates) {
+      const held = gate(batch);
+      if (held) return held.then(() => (this.state === 'running' ? this.deliver(batch) : undefined));
+    }
+    return this.conductor.deliver(batch);
   }
 
   onCrash(handler: (error: Error) => void): void {
@@ -337,7 +358,7 @@ export class Engine {
         ),
     });
     await consumer.start({
-      onBatch: (batch) => this.conductor.deliver(batch),
+      onBatch: (batch) => this.deliver(batch),
       onAssigned: (assignment, generation) => this.assigned(assignment, generation),
       onStopped: (error) => {
         if (error && this.state === 'running') this.crash(error);

@@ -71,6 +71,26 @@ export class AppProducer {
     if (this.failure) throw this.failure;
     while (this.outstanding >= this.options.maxOutstanding) await this.waitForRoom();
     const count = this.partitionCounts.get(topic) ?? (await this.partitionsOf(topic));
+    return this.sendNow(topic, key, value, options, count);
+  }
+
+  /**
+   * Queues a message at once, never waiting for room: for table changelog records, which must be
+   * queued before the event that caused them is acked (its offset may be committed right after the
+   * next flush). The caller bounds what it has outstanding itself. The topic's partition count must
+   * be known (declared topics are).
+   */
+  sendNow(
+    topic: string,
+    key: Buffer | null,
+    value: Buffer | null,
+    options: { partition?: number; timestamp?: number; headers?: Record<string, Buffer> } = {},
+    count: number | undefined = this.partitionCounts.get(topic),
+  ): SendReceipt {
+    if (this.failure) throw this.failure;
+    if (count === undefined) {
+      throw new Error(`topic ${topic}: partition count unknown (declare the topic in the app)`);
+    }
     const partition = options.partition ?? this.partitioner(key, count, topic);
     if (!Number.isInteger(partition) || partition < 0 || partition >= count) {
       throw new Error(`partition ${partition} is out of range for topic ${topic} (${count} partitions)`);

@@ -74,6 +74,13 @@ export interface ConsumerHandlers {
    * partition now (at-least-once): drop them.
    */
   onAssigned(assignment: TopicPartition[], generation: number): void | Promise<void>;
+  /**
+   * Optional. The fetch position of an assigned partition moved to `nextOffset` over offsets that
+   * carried no message to deliver (transaction markers, records of aborted transactions). A reader
+   * that must reach a partition's high watermark (table recovery) needs it: otherwise it would wait
+   * for offsets that never come. Transports that never skip offsets (memory://) never call it.
+   */
+  onPosition?(partition: TopicPartition, nextOffset: number): void;
   /** Called when the group is left or the consumer crashed for good. */
   onStopped?(error?: Error): void;
 }

@@ -33,6 +33,7 @@
 import type {
   Batch,
   ConsumerCrashEvent,
+  ConsumerEndBatchProcessEvent,
   ConsumerFetchStartEvent,
   ConsumerGroupJoinEvent,
   EachBatchPayload,
@@ -166,13 +167,14 @@ export class KafkaTransportConsumer implements TransportConsumer {
     } catch (error) {
       throw operationError(this.what, error);
     }
-    const { GROUP_JOIN, FETCH_START, REBALANCING, CRASH } = this.consumer.events;
+    const { GROUP_JOIN, FETCH_START, REBALANCING, CRASH, END_BATCH_PROCESS } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, (event) => this.onGroupJoin(event));
     this.consumer.on(FETCH_START, (event: ConsumerFetchStartEvent) =>
       this.generations.fetchStarted(event.payload.nodeId),
     );
     this.consumer.on(REBALANCING, () => this.generations.fetchersStopped());
     this.consumer.on(CRASH, (event) => this.onCrash(event));
+    this.consumer.on(END_BATCH_PROCESS, (event) => this.onBatchProcessed(event));
   }
 
   subscribe(topics: string[]): void {
@@ -403,6 +405,25 @@ export class KafkaTransportConsumer implements TransportConsumer {
         });
       }
     });
+  }
+
+  /**
+   * kafkajs skips a fetched batch that holds only transaction markers or aborted records: it moves
+   * its position past the batch without calling eachBatch, and reports that only through this
+   * instrumentation event (batchSize 0). Pass the new position on (ConsumerHandlers.onPosition).
+   */
+  private onBatchProcessed(event: ConsumerEndBatchProcessEvent): void {
+    const { topic, partition, batchSize, lastOffset } = event.payload;
+    const handlers = this.handlers;
+    if (batchSize !== 0 || !handlers?.onPosition || this.state !== 'running') return;
+    if (!this.assigned.has(tpKey(topic, partition))) return;
+    const nextOffset = Number(lastOffset) + 1;
+    if (!Number.isSafeInteger(nextOffset)) return;
+    try {
+      handlers.onPosition({ topic, partition }, nextOffset);
+    } catch (error) {
+      this.fail(error);
+    }
   }
 
   private onCrash(event: ConsumerCrashEvent): void {

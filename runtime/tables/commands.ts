@@ -1,0 +1,145 @@
+/**
+ * The table commands of `app.main()` (and `faustgen <command>` in a project):
+ *   tables          list the tables: kind, changelog, partitions, store, local keys and size
+ *   reset           drop local table state; workers rebuild it from the changelogs at their next start
+ *   clean-versions  drop the local data of other app versions (`<datadir>/v<N>`)
+ * They read and change local files only, never topics; stop the app's workers on this machine
+ * before `reset` or `clean-versions`.
+ */
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { App } from '../app/app.js';
+import { directorySize, LmdbStore, lmdbPath } from '../stores/lmdb.js';
+import { storeScheme } from '../stores/registry.js';
+import type { Collection } from './collection.js';
+
+type AnyTable = Collection<unknown>;
+
+/** A few table rows for printing. */
+function printRows(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  console.log(line(header));
+  for (const row of rows) console.log(line(row));
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+function storeUrl(app: App, table: AnyTable): string {
+  return table.options.store ?? app.conf.store;
+}
+
+/** Local keys and bytes of a table's LMDB store, read-only; undefined when it has none here. */
+function localSize(app: App, table: AnyTable): { keys: number; bytes: number } | undefined {
+  if (storeScheme(storeUrl(app, table)) !== 'lmdb') return undefined;
+  const path = lmdbPath(app.conf.tabledir, table.name);
+  if (!existsSync(path)) return undefined;
+  const store = new LmdbStore({
+    table: table.name,
+    directory: app.conf.tabledir,
+    partitions: 1024,
+    readOnly: true,
+  });
+  try {
+    let keys = 0;
+    for (const partition of store.partitions()) keys += store.count(partition);
+    return { keys, bytes: store.diskSize() };
+  } finally {
+    void store.close();
+  }
+}
+
+export function registerTableCommands(app: App): void {
+  app.command(
+    'tables',
+    { description: 'list the tables: changelog topic, partitions, store, local keys and size' },
+    async (app) => {
+      const rows = app.tables.all().map((table) => {
+        const size = localSize(app, table);
+        return [
+          table.name,
+          table.kind,
+          table.changelogTopic,
+          String(table.partitions),
+          storeUrl(app, table),
+          size ? String(size.keys) : '-',
+          size ? formatBytes(size.bytes) : '-',
+          table.options.help ?? '',
+        ];
+      });
+      printRows(['table', 'kind', 'changelog', 'partitions', 'store', 'local keys', 'on disk', 'help'], rows);
+      return 0;
+    },
+  );
+
+  app.command(
+    'reset',
+    {
+      description:
+        'drop local table state (rebuilt from the changelogs at the next start); stop workers first',
+      options: { table: { type: 'string', description: 'only this table' } },
+    },
+    async (app, { values }) => {
+      const only = typeof values.table === 'string' ? values.table : undefined;
+      const tables = app.tables.all().filter((table) => only === undefined || table.name === only);
+      if (only !== undefined && tables.length === 0) {
+        console.error(
+          `no table named ${only}; tables: ${app.tables
+            .all()
+            .map((t) => t.name)
+            .join(', ')}`,
+        );
+        return 2;
+      }
+      for (const table of tables) {
+        const path = lmdbPath(app.conf.tabledir, table.name);
+        if (storeScheme(storeUrl(app, table)) !== 'lmdb' || !existsSync(path)) {
+          console.log(`${table.name}: no local state`);
+          continue;
+        }
+        const bytes = directorySize(path);
+        rmSync(path, { recursive: true, force: true });
+        console.log(`${table.name}: removed ${path} (${formatBytes(bytes)})`);
+      }
+      return 0;
+    },
+  );
+
+  app.command(
+    'clean-versions',
+    { description: 'drop the local data of other app versions (<datadir>/v<N>); stop their workers first' },
+    async (app) => {
+      const { datadir, version } = app.conf;
+      if (!existsSync(datadir)) {
+        console.log(`no data directory ${datadir}`);
+        return 0;
+      }
+      let removed = 0;
+      for (const name of readdirSync(datadir)) {
+        if (!/^v\d+$/.test(name) || name === `v${version}`) continue;
+        const path = join(datadir, name);
+        const bytes = directorySize(path);
+        rmSync(path, { recursive: true, force: true });
+        console.log(`removed ${path} (${formatBytes(bytes)})`);
+        removed++;
+      }
+      if (removed === 0)
+        console.log(`nothing to remove: only v${version} (the current version) is in ${datadir}`);
+      return 0;
+    },
+  );
+}
