@@ -52,6 +52,17 @@ export type { ProducedMessage } from './app/producer.js';
 export { Signal } from './app/signals.js';
 export type { ResolvedSettings, Settings, SettingsInput } from './app/settings/index.js';
 export { createLogger, type Logger } from './logging/index.js';
+export { leaderTopicName } from './leader/index.js';
+export type {
+  AppService,
+  CrontabOptions,
+  Job,
+  JobHandler,
+  JobKind,
+  JobStats,
+  TaskOptions,
+  TimerOptions,
+} from './timers/index.js';
 export {
   ChangelogBehindStoreError,
   type ChangelogEvent,

@@ -5,6 +5,7 @@ import { Event } from '../channels/event.js';
 import type { TypeOf, TypeSpec } from '../channels/serde.js';
 import { Topic, type TopicOptions } from '../channels/topic.js';
 import type { ChannelDefaults, ChannelHost, ProduceOptions, SendReceipt } from '../channels/types.js';
+import { LeaderElection } from '../leader/index.js';
 import { createLogger, type Logger } from '../logging/index.js';
 import { registerTableCommands } from '../tables/commands.js';
 import { declareSetTable, declareTable } from '../tables/declare.js';
@@ -20,6 +21,16 @@ import type {
   SendTarget,
   StreamSourceFactory,
 } from '../streams/types.js';
+import {
+  type AppService,
+  type CrontabOptions,
+  type Job,
+  type JobHandler,
+  optionsAndHandler,
+  Scheduler,
+  type TaskOptions,
+  type TimerOptions,
+} from '../timers/index.js';
 import type { TopicPartition } from '../transport/types.js';
 import { BlockingDetector } from './blocking.js';
 import { Engine, type EngineMode } from './engine.js';
@@ -57,6 +68,8 @@ export class App implements ChannelHost, AgentHost<App> {
   private crashed: Error | undefined;
   private readonly crashListeners: ((error: Error) => void)[] = [];
   private readonly lifecycleHooks: LifecycleHooks[] = [];
+  private readonly leaderElection = new LeaderElection(this);
+  private schedulerPart: Scheduler<App> | undefined;
   /** Agent RPC: agent.ask()/cast()/map()/join() and the replies agents send (agents/rpc). */
   readonly rpc: AgentRpc = new AgentRpc(this);
   private tableManager: TableManager | undefined;
@@ -98,6 +111,7 @@ export class App implements ChannelHost, AgentHost<App> {
     private input: SettingsInput = {},
   ) {
     this.settings = resolveSettings(id, input);
+    this.lifecycleHooks.push(this.leaderElection);
     this.lifecycleHooks.push(...this.rpc.lifecycles());
     this.log = createLogger({
       name: this.settings.appId,
@@ -358,6 +372,81 @@ export class App implements ChannelHost, AgentHost<App> {
 
   lifecycles(): LifecycleHooks[] {
     return [...this.lifecycleHooks];
+  }
+
+  // ---- tasks, timers, crontabs, services, leader -------------------------------------------------
+
+  /**
+   * A one-shot task, run once when the worker is ready (after table recovery); with
+   * `{ onLeader: true }` only on the worker that is the leader then. The handler gets the app.
+   */
+  task(handler: JobHandler<this>): Job;
+  task(options: TaskOptions, handler: JobHandler<this>): Job;
+  task(optionsOrHandler: TaskOptions | JobHandler<this>, handler?: JobHandler<this>): Job {
+    this.assertNotStarted('task');
+    const args = optionsAndHandler<TaskOptions, JobHandler<this>>('app.task()', optionsOrHandler, handler);
+    return this.scheduler.task(args.options, args.handler as JobHandler<App>);
+  }
+
+  /**
+   * Runs the handler every `seconds` once the worker is ready, drift-corrected; with
+   * `{ onLeader: true }` only while this worker is the leader (checked at every tick). A run
+   * due while the previous one still runs is skipped; a failing run is logged and the timer goes on.
+   */
+  timer(seconds: number, handler: JobHandler<this>): Job;
+  timer(seconds: number, options: TimerOptions, handler: JobHandler<this>): Job;
+  timer(seconds: number, optionsOrHandler: TimerOptions | JobHandler<this>, handler?: JobHandler<this>): Job {
+    this.assertNotStarted('timer');
+    const args = optionsAndHandler<TimerOptions, JobHandler<this>>('app.timer()', optionsOrHandler, handler);
+    return this.scheduler.timer(seconds, args.options, args.handler as JobHandler<App>);
+  }
+
+  /**
+   * Runs the handler at the times of a cron expression (`'*\/5 * * * *'`), in `options.timezone`
+   * or the app's `timezone` setting; `onLeader`, skipping and failures as for timers.
+   */
+  crontab(expression: string, handler: JobHandler<this>): Job;
+  crontab(expression: string, options: CrontabOptions, handler: JobHandler<this>): Job;
+  crontab(
+    expression: string,
+    optionsOrHandler: CrontabOptions | JobHandler<this>,
+    handler?: JobHandler<this>,
+  ): Job {
+    this.assertNotStarted('crontab');
+    const args = optionsAndHandler<CrontabOptions, JobHandler<this>>(
+      'app.crontab()',
+      optionsOrHandler,
+      handler,
+    );
+    return this.scheduler.crontab(expression, args.options, args.handler as JobHandler<App>);
+  }
+
+  /**
+   * A service (an object or class instance with `start(app)` and/or `stop(app)`) started when the
+   * worker is ready, before tasks and timers, and stopped at shutdown in reverse order.
+   */
+  service<S extends AppService<this>>(service: S): S {
+    this.assertNotStarted('service');
+    this.scheduler.service(service as AppService<App>);
+    return service;
+  }
+
+  /** The declared tasks, timers and crontabs. */
+  jobs(): Job[] {
+    return this.schedulerPart?.jobs() ?? [];
+  }
+
+  /** Whether this worker owns partition 0 of `<appId>-__assignor-__leader` now (Faust's is_leader()). */
+  isLeader(): boolean {
+    return this.leaderElection.isLeader();
+  }
+
+  private get scheduler(): Scheduler<App> {
+    if (!this.schedulerPart) {
+      this.schedulerPart = new Scheduler<App>(this);
+      this.addLifecycle(this.schedulerPart);
+    }
+    return this.schedulerPart;
   }
 
   /** @internal Called by the engine after every rebalance: fires the rebalance signals. */

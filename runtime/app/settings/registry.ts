@@ -784,7 +784,7 @@ export const SETTING_SPECS = {
     faustName: 'topic_disable_leader',
     type: bool,
     section: 'topic',
-    doc: 'Do not create the leader election topic (when no task or timer runs onLeader).',
+    doc: 'Do not create the leader election topic `<appId>-__assignor-__leader`; then no worker is the leader (`app.isLeader()` is false), so onLeader tasks, timers and crontabs never run (as in Faust).',
     status: 'supported',
     default: false,
   }),

@@ -1,0 +1,1 @@
+export { type LeaderHost, LeaderElection, leaderTopicName } from './leader-election.js';
