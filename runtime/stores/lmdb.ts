@@ -131,13 +131,15 @@ export class LmdbStore implements Store {
         else this.metaDb.putSync(metaKey(partition, name), value);
       },
     };
-    return this.env.transaction(() => write(writer)) as Promise<void>;
+    // A child transaction, so that a callback that throws leaves nothing behind (writes of a plain
+    // asynchronous transaction stay in the batch lmdb-js commits anyway).
+    return this.env.childTransaction(() => write(writer)) as Promise<void>;
   }
 
   async dropPartition(partition: number): Promise<void> {
     this.assertWritable();
     const db = this.writableDb(partition);
-    await this.env.transaction(() => {
+    await this.env.childTransaction(() => {
       db.clearSync();
       this.metaDb.removeSync(offsetKey(partition));
       for (const key of this.metaDb.getKeys({

@@ -91,6 +91,8 @@ export class TableManager implements TableHost {
   private readonly held = new Map<number, Map<PartitionReplica | AnyTable, Promise<void>>>();
   private readonly recoveries = new Set<Promise<void>>();
   private globalCatchUp: Promise<void> | undefined;
+  /** recover() calls under way. */
+  private recovering = 0;
   private outstanding = 0;
   private backlog: Deferred | undefined;
   private stopping = false;
@@ -416,6 +418,21 @@ export class TableManager implements TableHost {
     offsets: PartitionOffsets[],
     role: 'recovery' | 'global',
   ): Promise<void> {
+    this.recovering++;
+    try {
+      await this.replay(table, partition, offsets, role);
+    } finally {
+      this.recovering--;
+      this.maybeStopProgress();
+    }
+  }
+
+  private async replay(
+    table: AnyTable,
+    partition: number,
+    offsets: PartitionOffsets[],
+    role: 'recovery' | 'global',
+  ): Promise<void> {
     const started = performance.now();
     const { low, high } = offsets.find((o) => o.partition === partition) ?? { low: 0, high: 0 };
     let persisted = table.store.persistedOffset(partition);
@@ -457,6 +474,7 @@ export class TableManager implements TableHost {
     } else {
       replica.role = role;
     }
+    const startPosition = replica.position;
     const catchUp = replica.catchUp(high);
     if (role === 'recovery') this.hold(partition, replica, catchUp);
     this.startProgress();
@@ -465,15 +483,7 @@ export class TableManager implements TableHost {
     if (this.stopping || this.replicas.get(tpKey(table.name, partition)) !== replica) return;
     if (role === 'recovery') this.dropReplica(table, partition);
     const records = replica.applied - before;
-    this.noteRecovery(
-      table,
-      partition,
-      path,
-      records,
-      replica === existing ? replica.position : from,
-      high,
-      started,
-    );
+    this.noteRecovery(table, partition, path, records, startPosition, high, started);
   }
 
   private noteRecovery(
@@ -515,7 +525,6 @@ export class TableManager implements TableHost {
       fromOffset,
       highWatermark,
     });
-    this.maybeStopProgress();
   }
 
   /** Starts reading a changelog partition into the table's store. */
@@ -593,8 +602,7 @@ export class TableManager implements TableHost {
   }
 
   private maybeStopProgress(): void {
-    const catchingUp = [...this.replicas.values()].some((r) => r.isCatchingUp);
-    if (catchingUp || !this.progress?.running) return;
+    if (this.recovering > 0 || !this.progress?.running) return;
     const round = this.recoveryRound;
     const seconds = round ? (performance.now() - round.started) / 1000 : 0;
     this.progress.stop(

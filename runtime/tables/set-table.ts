@@ -135,7 +135,8 @@ export class SetTable<K = unknown, M = unknown>
     const next: Members<M> = new Map(this.members(storeKey));
     for (const member of added) next.set(this.memberId(member), member);
     for (const member of removed) next.delete(this.memberId(member));
-    const list = (members: M[]) => Buffer.concat([...join(members.map((m) => this.memberBytes(m)))]);
+    const list = (members: M[]) =>
+      Buffer.concat([Buffer.from('['), ...join(members.map((m) => this.memberBytes(m))), Buffer.from(']')]);
     const value =
       op === SET_UPDATE
         ? Buffer.concat([Buffer.from('['), list(added), Buffer.from(','), list(removed), Buffer.from(']')])
