@@ -1,0 +1,98 @@
+import { watch } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Command, Flags } from '@oclif/core';
+import { PROJECT_TEMPLATE_DIR } from '../../generator/emit/templates.js';
+import { DEFAULT_TOPOLOGY_FILE } from '../../generator/topology/index.js';
+import { EXIT_CODES, type GenerateResult, generateProject } from '../../generator/write/project.js';
+import { reportLines } from '../../generator/write/report.js';
+
+export default class Generate extends Command {
+  static override summary = 'Generate src/generated/ and missing stubs from topology.json.';
+  static override description =
+    'src/generated/ is rewritten (stale files removed); stubs in src/agents/, src/tasks/, src/timers/, src/crontabs/ ' +
+    'and src/services/ are created when missing and never overwritten. Exit codes: 0 done or up to date, ' +
+    '1 invalid topology or (with --check) files out of date, 3 breaking change refused.';
+  static override examples = [
+    '<%= config.bin %> generate',
+    '<%= config.bin %> generate --check',
+    '<%= config.bin %> generate --watch',
+    '<%= config.bin %> generate --topology path/to/topology.json --allow-breaking',
+  ];
+  static override flags = {
+    topology: Flags.string({ description: 'the topology file', default: DEFAULT_TOPOLOGY_FILE }),
+    dir: Flags.string({ description: 'the project folder', default: '.' }),
+    check: Flags.boolean({ description: 'write nothing; exit 1 when files would change', default: false }),
+    watch: Flags.boolean({
+      description: 'regenerate when the topology or a template changes',
+      default: false,
+    }),
+    'allow-breaking': Flags.boolean({
+      description: 'write even when a change would reset or orphan state (tables, partitions, app version)',
+      default: false,
+    }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Generate);
+    const projectDir = resolve(flags.dir);
+    const topologyFile = resolve(projectDir, flags.topology);
+    const once = async (): Promise<GenerateResult> => {
+      const result = await generateProject({
+        projectDir,
+        topologyFile,
+        check: flags.check,
+        allowBreaking: flags['allow-breaking'],
+      });
+      const { out, err } = reportLines(result, flags.check);
+      for (const line of out) this.log(line);
+      for (const line of err) this.logToStderr(line);
+      return result;
+    };
+    const first = await once();
+    if (!flags.watch) {
+      process.exitCode = EXIT_CODES[first.status];
+      return;
+    }
+    await this.watchAndRegenerate(projectDir, topologyFile, once);
+  }
+
+  private watchAndRegenerate(
+    projectDir: string,
+    topologyFile: string,
+    once: () => Promise<unknown>,
+  ): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    let running = Promise.resolve();
+    const schedule = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        running = running.then(async () => {
+          this.log(`\n${new Date().toISOString()} change detected, regenerating`);
+          await once();
+        });
+      }, 150);
+    };
+    // Watch the folder, not the file: editors replace files on save.
+    const watchers = [
+      watch(resolve(topologyFile, '..'), (_event, name) => {
+        if (name !== null && resolve(topologyFile, '..', name) === topologyFile) schedule();
+      }),
+    ];
+    const templates = join(projectDir, PROJECT_TEMPLATE_DIR);
+    try {
+      watchers.push(watch(templates, { recursive: true }, schedule));
+    } catch {
+      // No project templates: nothing to watch there.
+    }
+    this.log(`watching ${topologyFile} and ${templates} (Ctrl-C to stop)`);
+    return new Promise((done) => {
+      const stop = () => {
+        for (const watcher of watchers) watcher.close();
+        clearTimeout(timer);
+        done();
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+  }
+}

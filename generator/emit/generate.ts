@@ -1,0 +1,64 @@
+/**
+ * Renders a topology into file contents: the files of src/generated/ and the scaffold-once stubs.
+ * Nothing here touches the project folder except reading template overrides.
+ */
+import { type GenerationPlan, planGeneration, type StubKind } from '../plan/plan.js';
+import type { Topology } from '../topology/index.js';
+import { normalizeSource } from './format.js';
+import { emitModels } from './models.js';
+import { Templates } from './templates.js';
+
+export interface RenderedFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+export interface RenderedStub extends RenderedFile {
+  readonly kind: StubKind;
+  readonly name: string;
+  readonly helper: string;
+}
+
+export interface Rendered {
+  readonly plan: GenerationPlan;
+  /** src/generated/ files (without the manifest), in plan order. */
+  readonly files: readonly RenderedFile[];
+  readonly stubs: readonly RenderedStub[];
+}
+
+export interface RenderOptions {
+  /** The project folder, for `.faustgen/templates/` overrides. */
+  readonly projectDir?: string;
+}
+
+const noComment = (text: string | undefined) => text?.replace(/\*\//g, '* /').replace(/\s+/g, ' ');
+
+export async function renderTopology(topology: Topology, options: RenderOptions = {}): Promise<Rendered> {
+  const plan = planGeneration(topology);
+  const templates = new Templates(options.projectDir);
+  const files: RenderedFile[] = [];
+  for (const file of plan.generated) {
+    const content =
+      file.template === 'models'
+        ? await emitModels(topology, plan.context.header)
+        : templates.render(file.template, plan.context);
+    files.push({ path: file.path, content: normalizeSource(content) });
+  }
+  const stubs = plan.stubs.map((stub): RenderedStub => {
+    const item = topology[stub.kind][stub.name] as { description?: string; source?: object };
+    const source = item.source as { topic?: string; channel?: string } | undefined;
+    const context = {
+      name: stub.name,
+      description: noComment(item.description),
+      sourceText: source?.topic !== undefined ? `topic ${source.topic}` : `channel ${source?.channel ?? ''}`,
+    };
+    return {
+      path: stub.path,
+      kind: stub.kind,
+      name: stub.name,
+      helper: stub.helper,
+      content: normalizeSource(templates.render(stub.template, context)),
+    };
+  });
+  return { plan, files, stubs };
+}

@@ -1,0 +1,59 @@
+/** Changes that would reset or orphan persisted state, found by comparing with the last generation. */
+import type { StateSnapshot } from './manifest.js';
+
+export interface BreakingChange {
+  readonly code:
+    | 'table-removed'
+    | 'table-key-type'
+    | 'table-window'
+    | 'table-kind'
+    | 'source-partitions'
+    | 'app-version';
+  readonly message: string;
+}
+
+export function breakingChanges(previous: StateSnapshot, next: StateSnapshot): BreakingChange[] {
+  const changes: BreakingChange[] = [];
+  if (previous.appVersion !== next.appVersion) {
+    changes.push({
+      code: 'app-version',
+      message: `app version ${previous.appVersion} -> ${next.appVersion}: the new version starts with empty tables and new consumer offsets`,
+    });
+  }
+  for (const [name, before] of Object.entries(previous.tables ?? {})) {
+    const after = next.tables[name];
+    if (after === undefined) {
+      changes.push({
+        code: 'table-removed',
+        message: `table ${name} was removed or renamed: its changelog and stored state are orphaned`,
+      });
+      continue;
+    }
+    if (before.kind !== after.kind) {
+      changes.push({ code: 'table-kind', message: `table ${name}: kind ${before.kind} -> ${after.kind}` });
+    }
+    if (before.keyType !== after.keyType) {
+      changes.push({
+        code: 'table-key-type',
+        message: `table ${name}: key type ${before.keyType ?? 'json'} -> ${after.keyType ?? 'json'}; existing keys would not be found`,
+      });
+    }
+    if (before.window !== after.window) {
+      changes.push({
+        code: 'table-window',
+        message: `table ${name}: window ${before.window ?? 'none'} -> ${after.window ?? 'none'}; stored windows no longer line up`,
+      });
+    }
+  }
+  for (const [topic, before] of Object.entries(previous.sourceTopics ?? {})) {
+    if (!(topic in next.sourceTopics)) continue;
+    const after = next.sourceTopics[topic];
+    if (before !== after) {
+      changes.push({
+        code: 'source-partitions',
+        message: `topic ${topic}: partitions ${before ?? 'default'} -> ${after ?? 'default'}; keys move to other partitions than their table state`,
+      });
+    }
+  }
+  return changes;
+}

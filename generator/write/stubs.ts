@@ -1,0 +1,95 @@
+/**
+ * Inspects the user's stubs (never rewrites them): a stub must default-export
+ * `<helper>('<name>', ...)` for its item; a file in a stub folder whose item is gone is an orphan.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Node, Project, type SourceFile } from 'ts-morph';
+import { STUB_HELPERS, STUB_KINDS, type StubKind } from '../plan/plan.js';
+import type { RenderedStub } from '../emit/generate.js';
+
+export interface StubProblem {
+  /** Project-relative path. */
+  readonly file: string;
+  readonly line: number;
+  readonly kind: 'orphan' | 'mismatch';
+  readonly message: string;
+}
+
+interface DefineCall {
+  readonly helper: string;
+  readonly name: string | undefined;
+  readonly line: number;
+  readonly nameLine: number;
+}
+
+function defaultDefineCall(source: SourceFile): DefineCall | undefined {
+  for (const assignment of source.getExportAssignments()) {
+    if (assignment.isExportEquals()) continue;
+    const expression = assignment.getExpression();
+    if (!Node.isCallExpression(expression)) return undefined;
+    const [first] = expression.getArguments();
+    return {
+      helper: expression.getExpression().getText(),
+      name: first !== undefined && Node.isStringLiteral(first) ? first.getLiteralValue() : undefined,
+      line: expression.getStartLineNumber(),
+      nameLine: first?.getStartLineNumber() ?? expression.getStartLineNumber(),
+    };
+  }
+  return undefined;
+}
+
+export function inspectStubs(projectDir: string, planned: readonly RenderedStub[]): StubProblem[] {
+  const project = new Project({ useInMemoryFileSystem: true, compilerOptions: { allowJs: false } });
+  const problems: StubProblem[] = [];
+  const plannedPaths = new Set(planned.map((stub) => stub.path));
+  const parse = (path: string) =>
+    project.createSourceFile(path, readFileSync(join(projectDir, path), 'utf8'), { overwrite: true });
+
+  for (const stub of planned) {
+    if (!existsSync(join(projectDir, stub.path))) continue;
+    const call = defaultDefineCall(parse(stub.path));
+    const expected = `export default ${stub.helper}('${stub.name}', ...)`;
+    if (call === undefined) {
+      problems.push({
+        file: stub.path,
+        line: 1,
+        kind: 'mismatch',
+        message: `has no default export of ${stub.helper}(): expected \`${expected}\``,
+      });
+    } else if (call.helper !== stub.helper) {
+      problems.push({
+        file: stub.path,
+        line: call.line,
+        kind: 'mismatch',
+        message: `default-exports ${call.helper}(), but ${stub.kind.slice(0, -1)} ${stub.name} needs \`${expected}\``,
+      });
+    } else if (call.name !== stub.name) {
+      problems.push({
+        file: stub.path,
+        line: call.nameLine,
+        kind: 'mismatch',
+        message: `defines '${call.name ?? '?'}', but this file is the stub of ${stub.kind.slice(0, -1)} '${stub.name}': write \`${expected}\``,
+      });
+    }
+  }
+
+  for (const kind of STUB_KINDS) {
+    const folder = join(projectDir, 'src', kind);
+    if (!existsSync(folder)) continue;
+    for (const entry of readdirSync(folder).sort()) {
+      if (!entry.endsWith('.ts') || entry.endsWith('.d.ts') || entry.endsWith('.test.ts')) continue;
+      const path = `src/${kind}/${entry}`;
+      if (plannedPaths.has(path)) continue;
+      const call = defaultDefineCall(parse(path));
+      if (call === undefined || call.helper !== STUB_HELPERS[kind as StubKind]) continue;
+      problems.push({
+        file: path,
+        line: call.line,
+        kind: 'orphan',
+        message: `orphan: ${kind.slice(0, -1)} '${call.name ?? entry.slice(0, -3)}' is not in topology.json any more; delete this file or declare it again`,
+      });
+    }
+  }
+  return problems;
+}
