@@ -52,6 +52,28 @@ export type { ProducedMessage } from './app/producer.js';
 export { Signal } from './app/signals.js';
 export type { ResolvedSettings, Settings, SettingsInput } from './app/settings/index.js';
 export { createLogger, type Logger } from './logging/index.js';
+export {
+  type AgentStats,
+  DEFAULT_HTTP_TIMEOUT_MS,
+  HttpClient,
+  type HttpClientOptions,
+  HttpError,
+  HttpJsonError,
+  type HttpRequestOptions,
+  HttpStatusError,
+  HttpTimeoutError,
+  type LatencySummary,
+  Monitor,
+  type MonitorOptions,
+  type MonitorSnapshot,
+  type PartitionStats,
+  PROMETHEUS_CONTENT_TYPE,
+  type PrometheusOptions,
+  prometheusText,
+  type Sensor,
+  Sensors,
+  type TableStats,
+} from './sensors/index.js';
 export { leaderTopicName } from './leader/index.js';
 export type {
   AppService,

@@ -2,6 +2,7 @@ import type { Channel } from '../channels/channel.js';
 import type { EventOrigin } from '../channels/event.js';
 import type { Topic } from '../channels/topic.js';
 import type { Logger } from '../logging/index.js';
+import type { Sensors } from '../sensors/sensor.js';
 import { Stream } from '../streams/stream.js';
 import type { EventSource, OutgoingRecord, SendTarget, StreamHost, StreamState } from '../streams/types.js';
 import type { TopicPartition } from '../transport/types.js';
@@ -54,6 +55,8 @@ export interface AgentHost<App = unknown> extends StreamHost {
   readonly logger: Logger;
   /** The agent gave up (restart budget exhausted): the worker must stop. */
   crash(error: Error): void;
+  /** Told of every event an actor takes and is done with (the Monitor among them). */
+  readonly sensors?: Sensors;
   /** Agent RPC: requests, and replies to what the agent yields (rpc/rpc.ts). */
   readonly rpc: AgentRpc;
 }
@@ -67,6 +70,9 @@ interface Actor {
   running: Promise<void>;
   stopped: boolean;
   source: EventSource<unknown, unknown>;
+  /** The event taken last while sensors listen, and when (performance.now ms). */
+  taken?: EventOrigin;
+  takenAt?: number;
 }
 
 /**
@@ -239,8 +245,10 @@ export class Agent<K = unknown, V = unknown, Y = unknown> implements SendTarget<
         await this.runOnce(actor, (n) => {
           deadLettered = n;
         });
+        if (actor.taken) this.eventDone(actor);
         return;
       } catch (error) {
+        if (actor.taken) this.eventDone(actor);
         if (actor.stopped || !this.running) return;
         const err = error instanceof Error ? error : new Error(String(error));
         if (deadLettered > 0 && this.strategy === 'one_for_one') {
@@ -317,15 +325,34 @@ export class Agent<K = unknown, V = unknown, Y = unknown> implements SendTarget<
 
   private makeStream(actor: Actor): Stream<K, V> {
     const source = actor.source as EventSource<K, V>;
+    const sensors = this.host.sensors;
     const counting: EventSource<K, V> = {
       name: source.name,
       next: async () => {
+        if (actor.taken) this.eventDone(actor);
         const event = await source.next();
-        if (event) this.processed++;
+        if (event) {
+          this.processed++;
+          if (sensors?.active) this.eventTaken(actor, event);
+        }
         return event;
       },
     };
     return new Stream<K, V>(counting, this.host, actor.state);
+  }
+
+  private eventTaken(actor: Actor, event: EventOrigin): void {
+    actor.taken = event;
+    actor.takenAt = performance.now();
+    this.host.sensors!.onEventIn(this.name, event);
+  }
+
+  /** The actor asked for its next event, or its handler ended: it is done with the one it took. */
+  private eventDone(actor: Actor): void {
+    const event = actor.taken!;
+    actor.taken = undefined;
+    const sensors = this.host.sensors;
+    if (sensors?.active) sensors.onEventOut(this.name, event, performance.now() - actor.takenAt!);
   }
 
   /** A yield while a request event is the current one answers that request (agent RPC). */

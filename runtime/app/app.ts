@@ -13,6 +13,10 @@ import { TableManager } from '../tables/manager.js';
 import type { SetTable, SetTableOptions } from '../tables/set-table.js';
 import type { GlobalTable, Table } from '../tables/table.js';
 import type { TableOptions, TableTypeOf } from '../tables/types.js';
+import { constructExtension } from '../sensors/extension.js';
+import { HttpClient } from '../sensors/http-client.js';
+import { Monitor } from '../sensors/monitor.js';
+import { Sensors } from '../sensors/sensor.js';
 import { Stream } from '../streams/stream.js';
 import type {
   EventSource,
@@ -74,6 +78,10 @@ export class App implements ChannelHost, AgentHost<App> {
   readonly rpc: AgentRpc = new AgentRpc(this);
   private tableManager: TableManager | undefined;
   private lastAssignment: TopicPartition[] = [];
+  /** Told what happens in the worker: the monitor, and any sensor added with `sensors.add()`. */
+  readonly sensors: Sensors = new Sensors((message) => this.log.warn(message));
+  private monitorHandle: Monitor | undefined;
+  private httpClientHandle: HttpClient | undefined;
 
   // Faust's App signals: `app.onPartitionsAssigned.connect(async (partitions) => ...)`.
   /** Start-up, before settings are final for this run. */
@@ -143,6 +151,34 @@ export class App implements ChannelHost, AgentHost<App> {
 
   get app(): this {
     return this;
+  }
+
+  /**
+   * The main sensor (Faust's app.monitor): counts, rates, latencies and lag, `snapshot()` for all
+   * of it. Built from the `Monitor` setting on first use; it runs whenever the app runs.
+   */
+  get monitor(): Monitor {
+    if (!this.monitorHandle) {
+      this.monitorHandle = constructExtension('Monitor', this.settings.Monitor, Monitor, 'faustgen:Monitor', {
+        messagesActive: () => this.engineHandle?.conductor.ackTrackers.outstanding() ?? 0,
+      });
+      this.sensors.add(this.monitorHandle);
+    }
+    return this.monitorHandle;
+  }
+
+  /** An HTTP client over fetch (Faust's app.http_client), built from the `HttpClient` setting; closed at stop. */
+  get httpClient(): HttpClient {
+    if (!this.httpClientHandle || this.httpClientHandle.closed) {
+      this.httpClientHandle = constructExtension(
+        'HttpClient',
+        this.settings.HttpClient,
+        HttpClient,
+        'faustgen:HttpClient',
+        {},
+      );
+    }
+    return this.httpClientHandle;
   }
 
   get defaults(): ChannelDefaults {
@@ -335,6 +371,8 @@ export class App implements ChannelHost, AgentHost<App> {
     for (const warning of this.settings.warnings) this.log.warn(warning);
     if (mode === 'worker') await this.signal(this.onWorkerInit, this);
     this.engine.onCrash((error) => this.crash(error));
+    this.sensors.add(this.monitor);
+    this.monitor.start();
     await this.engine.start(mode);
     if (mode === 'worker') {
       this.blocking = new BlockingDetector(
@@ -473,6 +511,8 @@ export class App implements ChannelHost, AgentHost<App> {
       await this.signal(this.onBeforeShutdown, this);
       this.blocking?.stop();
       await this.engineHandle?.stop();
+      this.monitorHandle?.stop();
+      this.httpClientHandle?.close();
     })();
     return this.stopping;
   }

@@ -4,6 +4,7 @@ import type { MessageRef } from '../channels/event.js';
 import type { Topic } from '../channels/topic.js';
 import { CommitManager } from '../commit/commit-manager.js';
 import type { Logger } from '../logging/index.js';
+import type { Sensors } from '../sensors/sensor.js';
 import type { StreamBuffer } from '../streams/buffer.js';
 import { Conductor } from '../streams/conductor.js';
 import { ProducerBuffer } from '../transport/producer-buffer.js';
@@ -18,7 +19,7 @@ import type {
   TransportProducer,
 } from '../transport/types.js';
 import { DeadLetters, deadLetterTopicName } from './dead-letter.js';
-import { AppProducer, type ProducedMessage } from './producer.js';
+import { AppProducer, type AppProducerOptions, type ProducedMessage } from './producer.js';
 import { type BootMode, type LifecycleHooks, runsIn } from './lifecycle.js';
 import type { Settings } from './settings/index.js';
 
@@ -30,6 +31,8 @@ export interface EngineApp {
   topics(): Topic<unknown, unknown>[];
   agents(): Agent<unknown, unknown, unknown>[];
   lifecycles(): LifecycleHooks[];
+  /** Told what happens in the worker (the Monitor among them). */
+  readonly sensors?: Sensors;
   /** The onProduceMessage hook, when anyone listens. */
   readonly beforeProduce: ((message: ProducedMessage) => void) | undefined;
   /** Called after every rebalance, once the runtime's own parts took the new assignment. */
@@ -72,6 +75,7 @@ export class Engine {
       maxsize: conf.streamBufferMaxsize,
       onAck: () => this.commits?.noteAck(),
       commits: (topic) => this.topicByName(topic)?.commits ?? true,
+      sensors: app.sensors,
     });
   }
 
@@ -184,6 +188,7 @@ export class Engine {
       maxOutstanding: 100_000,
       onFatal: (error) => this.crash(error),
       beforeProduce: this.app.beforeProduce,
+      ...this.sendSensors(),
     });
     this.deadLetterHandle = new DeadLetters({
       appId: this.app.appId,
@@ -232,6 +237,7 @@ export class Engine {
   }
 
   private async assigned(assignment: TopicPartition[], generation: number): Promise<void> {
+    const started = performance.now();
     this.conductor.assigned(assignment, generation);
     for (const agent of this.app.agents()) agent.onAssigned(assignment);
     for (const hooks of this.hooks()) {
@@ -242,6 +248,8 @@ export class Engine {
       }
     }
     await this.app.rebalanced(assignment, generation);
+    const sensors = this.app.sensors;
+    if (sensors?.active) sensors.onRebalance(assignment, generation, performance.now() - started);
     // Not awaited: readiness may wait for recovery, which needs batches this call would hold up.
     if (!this.isReady) void this.becomeReady();
   }
@@ -352,10 +360,15 @@ export class Engine {
       generation: () => this.conductor.generation,
       flush: () => this.producer.flush(),
       commit: (offsets) => consumer.commit(offsets),
-      onError: (error, offsets) =>
+      onCommitted: (offsets, ms) => {
+        if (this.app.sensors?.active) this.app.sensors.onCommit(offsets, ms);
+      },
+      onError: (error, offsets) => {
+        if (this.app.sensors?.active) this.app.sensors.onCommitError(offsets, error);
         logger.warn(
           `commit of ${offsets.length} partition offsets failed (they are redone): ${(error as Error).message}`,
-        ),
+        );
+      },
     });
     await consumer.start({
       onBatch: (batch) => this.deliver(batch),
@@ -366,6 +379,20 @@ export class Engine {
     });
     this.commits.start();
     logger.debug(`consuming ${topics.join(', ')} as group ${this.app.appId}`);
+  }
+
+  /** The producer's sensor callbacks (none without sensors: the send path stays as it is). */
+  private sendSensors(): Pick<AppProducerOptions, 'onProduced' | 'onSendError'> {
+    const sensors = this.app.sensors;
+    if (!sensors) return {};
+    return {
+      onProduced: (topic, ms, partition) => {
+        if (sensors.active) sensors.onSend(topic, partition, ms);
+      },
+      onSendError: (topic, partition, error) => {
+        if (sensors.active) sensors.onSendError(topic, partition, error);
+      },
+    };
   }
 
   private topicByName(name: string): Topic<unknown, unknown> | undefined {

@@ -25,7 +25,10 @@ export interface AppProducerOptions {
   maxOutstanding: number;
   /** A send failed for good: at-least-once is at stake, the worker must stop. */
   onFatal: (error: Error) => void;
-  onProduced?: (topic: string, latencyMs: number) => void;
+  /** A message was acknowledged `latencyMs` after it was queued (for sensors). */
+  onProduced?: (topic: string, latencyMs: number, partition: number) => void;
+  /** A message failed for good (for sensors; onFatal still decides what happens). */
+  onSendError?: (topic: string, partition: number, error: Error) => void;
   /** Called for every message before it is queued (the onProduceMessage signal). */
   beforeProduce?: (message: ProducedMessage) => void;
 }
@@ -121,13 +124,14 @@ export class AppProducer {
     delivered.then(
       () => {
         this.settled();
-        this.options.onProduced?.(topic, performance.now() - started);
+        this.options.onProduced?.(topic, performance.now() - started, partition);
       },
       (error: unknown) => {
         this.settled();
         const failure = new Error(`sending to ${topic}[${partition}] failed: ${(error as Error).message}`, {
           cause: error,
         });
+        this.options.onSendError?.(topic, partition, failure);
         if (!this.failure) {
           this.failure = failure;
           this.options.onFatal(failure);

@@ -1,5 +1,6 @@
 import { AckTrackers, tpKey } from '../commit/ack-tracker.js';
 import { MessageRef } from '../channels/event.js';
+import type { Sensors } from '../sensors/sensor.js';
 import type { MessageBatch, TopicPartition } from '../transport/types.js';
 import { StreamBuffer } from './buffer.js';
 
@@ -10,6 +11,8 @@ export interface ConductorOptions {
   onAck: (moved: boolean) => void;
   /** Whether consumed offsets of this topic are committed (false for internal reply/leader topics). */
   commits: (topic: string) => boolean;
+  /** Told of every batch taken and every buffer that filled (the app's sensors). */
+  sensors?: Sensors;
 }
 
 interface Subscription {
@@ -97,6 +100,8 @@ export class Conductor {
   deliver(batch: MessageBatch): void | Promise<void> {
     if (batch.generation !== this.gen) return; // fetched before the rebalance; refetched by the owner
     const { topic, partition } = batch;
+    const sensors = this.options.sensors;
+    if (sensors?.active) sensors.onMessagesIn(batch);
     if (batch.highWatermark >= 0) this.highWatermarks.set(tpKey(topic, partition), batch.highWatermark);
     const all = this.subscriptions.get(topic) ?? [];
     const subs = all.filter((s) => !s.partitions || s.partitions.has(partition));
@@ -112,6 +117,7 @@ export class Conductor {
       for (const sub of subs) sub.buffer.push(ref);
     }
     if (!subs.some((sub) => sub.buffer.isFull)) return;
+    if (sensors?.active) sensors.onTopicBufferFull(topic, partition);
     return new Promise<void>((resolve) => this.roomWaiters.push({ subs, resolve }));
   }
 

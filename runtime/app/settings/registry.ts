@@ -1048,18 +1048,26 @@ export const SETTING_SPECS = {
     'router',
   ),
   Topic: extensionClass('Topic', 'Class of topics.', 'faust:Topic', 'topic'),
-  HttpClient: extensionClass(
-    'HttpClient',
-    'HTTP client class.',
-    'aiohttp.client:ClientSession',
-    'HTTP client',
-  ),
-  Monitor: extensionClass(
-    'Monitor',
-    'Class of the main sensor (statistics).',
-    'faust.sensors:Monitor',
-    'monitor',
-  ),
+  HttpClient: setting({
+    faustName: 'HttpClient',
+    type: symbol,
+    section: 'extension',
+    doc: 'Class of `app.httpClient`, the HTTP client (fetch with a default timeout and JSON helpers).',
+    status: 'supported',
+    note: "A class extending faustgen's `HttpClient`, given in code; it is constructed with `{}` on first use, so set its defaults (timeout, base URL, headers) in its constructor. Faust also takes an import path.",
+    default: 'faustgen:HttpClient',
+    faustDefault: JSON.stringify('aiohttp.client:ClientSession'),
+  }),
+  Monitor: setting({
+    faustName: 'Monitor',
+    type: symbol,
+    section: 'extension',
+    doc: 'Class of `app.monitor`, the main sensor: counts, rates, latencies and lag (`app.monitor.snapshot()`).',
+    status: 'supported',
+    note: "A class extending faustgen's `Monitor`, given in code; it is constructed with the `MonitorOptions` the app passes (override history sizes or the clock in its constructor). Faust also takes an import path.",
+    default: 'faustgen:Monitor',
+    faustDefault: JSON.stringify('faust.sensors:Monitor'),
+  }),
 };
 
 type Specs = typeof SETTING_SPECS;
