@@ -1,5 +1,6 @@
 import { Agent, type AgentHandler, type AgentHost, type AgentOptions } from '../agents/agent.js';
 import { AgentRpc } from '../agents/rpc/index.js';
+import { FaustgenAssignor } from '../assignor/assignor.js';
 import { Channel, type ChannelOptions } from '../channels/channel.js';
 import { Event } from '../channels/event.js';
 import type { TypeOf, TypeSpec } from '../channels/serde.js';
@@ -76,6 +77,20 @@ export class App implements ChannelHost, AgentHost<App> {
   private schedulerPart: Scheduler<App> | undefined;
   /** Agent RPC: agent.ask()/cast()/map()/join() and the replies agents send (agents/rpc). */
   readonly rpc: AgentRpc = new AgentRpc(this);
+  /**
+   * The worker consumer group's partition assignor (runtime/assignor): co-partitioning, standby
+   * replicas (`tableStandbyReplicas`) and every worker's `canonicalUrl`. After each rebalance,
+   * `assignor.whenAssigned(generation)` gives who holds which partition, actives and standbys.
+   */
+  readonly assignor: FaustgenAssignor = new FaustgenAssignor({
+    url: () => this.settings.canonicalUrl,
+    standbyReplicas: () => this.settings.tableStandbyReplicas,
+    logger: {
+      debug: (message, extra) => this.log.debug(message, extra),
+      info: (message, extra) => this.log.info(message, extra),
+      warn: (message, extra) => this.log.warn(message, extra),
+    },
+  });
   private tableManager: TableManager | undefined;
   private lastAssignment: TopicPartition[] = [];
   /** Told what happens in the worker: the monitor, and any sensor added with `sensors.add()`. */
@@ -141,6 +156,11 @@ export class App implements ChannelHost, AgentHost<App> {
 
   get logger(): Logger {
     return this.log;
+  }
+
+  /** @internal The worker consumer's assignment protocols (the engine asks). */
+  partitionAssigners(): unknown[] {
+    return [this.assignor];
   }
 
   /** The running worker's machinery (after start()). */

@@ -37,6 +37,8 @@ export interface EngineApp {
   readonly beforeProduce: ((message: ProducedMessage) => void) | undefined;
   /** Called after every rebalance, once the runtime's own parts took the new assignment. */
   rebalanced(assignment: TopicPartition[], generation: number): Promise<void>;
+  /** The worker consumer's custom assignment protocols (the faustgen assignor). */
+  partitionAssigners?(): unknown[];
 }
 
 export type EngineMode = BootMode;
@@ -350,6 +352,7 @@ export class Engine {
       requestTimeoutMs: Math.round(conf.brokerRequestTimeout * 1000),
       maxFetchBytes: conf.consumerMaxFetchSize,
       maxPollRecords: conf.brokerMaxPollRecords ?? 0,
+      ...(this.app.partitionAssigners ? { partitionAssigners: this.app.partitionAssigners() } : {}),
     });
     this.consumer = consumer;
     consumer.subscribe(topics);

@@ -41,10 +41,12 @@ export interface FaustgenAssignorOptions {
   /** This worker's canonicalUrl, or a function giving it at join time (the web port may come later). */
   url?: string | (() => string | undefined);
   /** tableStandbyReplicas: standby copies per table partition (applied when this member leads). */
-  standbyReplicas: number;
+  standbyReplicas: number | (() => number);
   logger?: Pick<Logger, 'debug' | 'info' | 'warn'>;
   /** First delay before reading the group again when it is not stable yet; doubles up to 2 s. */
   retryDelayMs?: number;
+  /** How long standbys() waits for the group to be readable before answering "none" (default 30 s). */
+  standbyLookupTimeoutMs?: number;
 }
 
 type Listener = (assignment: ClusterAssignment) => void;
@@ -74,12 +76,22 @@ export class FaustgenAssignor implements GroupAssignor {
   private warnedNoReader = false;
 
   constructor(private readonly options: FaustgenAssignorOptions) {
-    if (!Number.isSafeInteger(options.standbyReplicas) || options.standbyReplicas < 0) {
-      throw new Error(`assignor: standbyReplicas must be an integer >= 0, got ${options.standbyReplicas}`);
-    }
+    if (typeof options.standbyReplicas === 'number') this.standbyReplicas();
   }
 
-  /** The table topics this worker keeps; sent with every join (call before the consumer starts). */
+  private standbyReplicas(): number {
+    const { standbyReplicas } = this.options;
+    const replicas = typeof standbyReplicas === 'function' ? standbyReplicas() : standbyReplicas;
+    if (!Number.isSafeInteger(replicas) || replicas < 0) {
+      throw new Error(`assignor: standbyReplicas must be an integer >= 0, got ${replicas}`);
+    }
+    return replicas;
+  }
+
+  /**
+   * The table topics (changelogs) this worker keeps; sent with every join, so call it before the
+   * consumer starts (again after a change: the next join carries it).
+   */
   declareTables(tables: readonly TableTopic[]): void {
     for (const table of tables) {
       if (!Number.isSafeInteger(table.partitions) || table.partitions <= 0) {
@@ -88,7 +100,45 @@ export class FaustgenAssignor implements GroupAssignor {
         );
       }
     }
-    this.tables = tables.map((table) => ({ ...table }));
+    this.tables = tables.map(({ topic, partitions, global }) => ({ topic, partitions, global }));
+  }
+
+  /** The table topics declared so far. */
+  declaredTables(): TableTopic[] {
+    return this.tables.map((table) => ({ ...table }));
+  }
+
+  /**
+   * This worker's standby partitions (of every table topic) for `generation` (the table core's
+   * StandbyProvider). Waits for the group to be read; if it cannot be within
+   * standbyLookupTimeoutMs, answers none (the worker then keeps no standbys until the next
+   * rebalance) and logs why.
+   */
+  async standbys(_assignment: readonly TopicPartition[], generation: number): Promise<TopicPartition[]> {
+    const timeoutMs = this.options.standbyLookupTimeoutMs ?? 30_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), timeoutMs);
+      timer.unref();
+    });
+    try {
+      const cluster = await Promise.race([this.whenAssigned(generation), timedOut]);
+      if (!cluster) {
+        this.options.logger?.warn(
+          `assignor: the group's assignment of generation ${generation} was not readable within ` +
+            `${timeoutMs} ms; no standby partitions until the next rebalance`,
+        );
+        return [];
+      }
+      return cluster.standbys();
+    } catch (error) {
+      this.options.logger?.debug(
+        `assignor: no standbys for generation ${generation}: ${(error as Error).message}`,
+      );
+      return [];
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Table partitions this worker has local state for (preferred when partitions move). */
@@ -157,7 +207,7 @@ export class FaustgenAssignor implements GroupAssignor {
     const plan = planAssignment({
       members: assignorMembers,
       partitionCount,
-      standbyReplicas: this.options.standbyReplicas,
+      standbyReplicas: this.standbyReplicas(),
     });
     for (const warning of plan.warnings) this.options.logger?.warn(`assignor: ${warning}`);
     const assignmentId = randomUUID();

@@ -234,3 +234,31 @@ describe('FaustgenAssignor', () => {
     );
   });
 });
+
+describe('FaustgenAssignor as the table core sees it', () => {
+  it('standbys(assignment, generation) gives this worker its standby partitions', async () => {
+    const group = new FakeGroup();
+    const a = group.add('member-a', 'http://a:6066');
+    group.add('member-b', 'http://b:6066');
+    group.rebalance();
+    const standbys = await a.standbys([], 1);
+    assert.deepEqual(standbys, (await a.whenAssigned(1)).standbys());
+    assert.equal(standbys.length, 2);
+    assert.ok(standbys.every(({ topic }) => topic === CHANGELOG));
+  });
+
+  it('standbys() answers none, with a warning, when the group cannot be read in time', async () => {
+    const warnings: string[] = [];
+    const assignor = new FaustgenAssignor({
+      standbyReplicas: () => 1,
+      retryDelayMs: 1,
+      standbyLookupTimeoutMs: 20,
+      logger: { debug: () => {}, info: () => {}, warn: (message) => warnings.push(message) },
+    });
+    assignor.attachGroupReader(async () => ({ state: 'rebalancing', members: [] }));
+    assignor.joined({ memberId: 'm', generation: 4, assignment: [], topics: [SOURCE] });
+    assert.deepEqual(await assignor.standbys([], 4), []);
+    assert.match(warnings.join('\n'), /generation 4 was not readable within 20 ms; no standby partitions/);
+    assignor.left();
+  });
+});
