@@ -104,3 +104,18 @@ export {
   TableWriteOutsideStreamError,
 } from './tables/index.js';
 export { createStore, registerStore, type Store, type StoreWriter } from './stores/index.js';
+export {
+  Blueprint,
+  FORWARDED_HEADER,
+  HttpProblem,
+  type KeySource,
+  type PageMethods,
+  type PageOptions,
+  type PageSchema,
+  SERVED_BY_HEADER,
+  Unavailable,
+  type WebHandler,
+  type WebReply,
+  type WebRequest,
+  WebServer,
+} from './web/index.js';

@@ -42,6 +42,8 @@ import { Engine, type EngineMode } from './engine.js';
 import type { LifecycleHooks } from './lifecycle.js';
 import type { ProducedMessage } from './producer.js';
 import { Signal } from './signals.js';
+import type { Blueprint, KeySource, PageMethods, PageOptions, WebHandler } from '../web/index.js';
+import { WebServer } from '../web/server.js';
 import { type AppCommand, type CommandOptions, runMain } from './main.js';
 import {
   configFromObject,
@@ -96,6 +98,8 @@ export class App implements ChannelHost, AgentHost<App> {
   /** Told what happens in the worker: the monitor, and any sensor added with `sensors.add()`. */
   readonly sensors: Sensors = new Sensors((message) => this.log.warn(message));
   private monitorHandle: Monitor | undefined;
+  private webServer: WebServer | undefined;
+  private webRegistered = false;
   private httpClientHandle: HttpClient | undefined;
 
   // Faust's App signals: `app.onPartitionsAssigned.connect(async (partitions) => ...)`.
@@ -352,6 +356,32 @@ export class App implements ChannelHost, AgentHost<App> {
     return to.send(record);
   }
 
+  /** The worker's web server (runtime/web); it runs with workers when `webEnabled`. */
+  get web(): WebServer {
+    this.webServer ??= new WebServer(this);
+    return this.webServer;
+  }
+
+  /** A web page: one handler (GET) or one per method; `schema` validates params, query, body and answer. */
+  page(path: string, handler: WebHandler | PageMethods, options?: PageOptions): void {
+    this.web.page(path, handler, options);
+  }
+
+  /** Pages grouped under a prefix: `app.blueprint('/api').page('/x', handler)` serves `/api/x`. */
+  blueprint(prefix: string): Blueprint {
+    return this.web.blueprint(prefix);
+  }
+
+  /** A handler run on the worker that owns the request's key in `table` (forwarded there otherwise). */
+  tableRoute(table: Parameters<WebServer['tableRoute']>[0], source: KeySource, handler: WebHandler): WebHandler {
+    return this.web.tableRoute(table, source, handler);
+  }
+
+  /** A handler run on the worker that consumes the request's key's partition of `topic`. */
+  topicRoute<K, V>(topic: Topic<K, V>, source: KeySource, handler: WebHandler): WebHandler {
+    return this.web.topicRoute(topic as unknown as AnyTopic, source, handler);
+  }
+
   /** A command for `app.main()` (and `faustgen <name>` in a project). */
   command(name: string, options: CommandOptions, handler: AppCommand['run']): void {
     if (this.commands.has(name)) throw new Error(`command ${name} is already defined`);
@@ -390,6 +420,10 @@ export class App implements ChannelHost, AgentHost<App> {
     await this.signal(this.onAfterConfigured, this);
     for (const warning of this.settings.warnings) this.log.warn(warning);
     if (mode === 'worker') await this.signal(this.onWorkerInit, this);
+    if (mode === 'worker' && this.settings.webEnabled && !this.webRegistered) {
+      this.webRegistered = true;
+      this.addLifecycle(this.web.lifecycle());
+    }
     this.engine.onCrash((error) => this.crash(error));
     this.sensors.add(this.monitor);
     this.monitor.start();

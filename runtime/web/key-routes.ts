@@ -1,0 +1,142 @@
+import type { Topic } from '../channels/topic.js';
+import { javaPartition } from '../channels/partitioner.js';
+import { HttpProblem } from './errors.js';
+import type { Forwarder } from './forward.js';
+import { type OwnershipSource, type OwnershipState, place } from './ownership.js';
+import { FORWARDED_HEADER, type KeySource, type WebHandler, type WebRequest } from './types.js';
+
+/** A table as key-owned routes need it. */
+export interface RoutableTable {
+  readonly name: string;
+  readonly global: boolean;
+  readonly changelogTopic: string;
+  readonly partitions: number;
+  readonly options: { keyType?: unknown };
+  readonly activePartitions: ReadonlySet<number> | undefined;
+  serializeKey(key: unknown): Buffer;
+}
+
+export interface KeyRouteContext {
+  state: OwnershipState;
+  source: OwnershipSource;
+  forwarder: Forwarder;
+  /** Partition count of a topic (the broker's), for topic routes. */
+  partitionCount(topic: string): Promise<number>;
+  /** Whether this worker consumes the partition now. */
+  consumes(topic: string, partition: number): boolean;
+  /** Counts answers by where they were served. */
+  served(where: 'local' | 'forwarded'): void;
+}
+
+/** The key a request names, as a string taken from the URL (or the fixed key). */
+export function requestKey(source: KeySource, request: WebRequest): unknown {
+  if ('exactKey' in source) return source.exactKey;
+  if ('matchInfo' in source) {
+    const value = request.params[source.matchInfo];
+    if (value === undefined || value === '') {
+      throw new HttpProblem(400, `params.${source.matchInfo} is missing: the route needs the key there`);
+    }
+    return value;
+  }
+  const name = 'queryParam' in source ? source.queryParam : source.shardParam;
+  const raw = request.query[name];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (value === undefined || value === '') {
+    throw new HttpProblem(400, `querystring.${name} is missing: the route needs the key there`);
+  }
+  return value;
+}
+
+/** A key from the URL as the table's key type has it ('number' keys are numbers, models JSON). */
+export function typedKey(keyType: unknown, key: unknown): unknown {
+  if (typeof key !== 'string') return key;
+  if (keyType === 'number') {
+    const n = Number(key);
+    if (key.trim() === '' || !Number.isFinite(n))
+      throw new HttpProblem(400, `key ${JSON.stringify(key)} is not a number`);
+    return n;
+  }
+  if (keyType === 'json' || (typeof keyType === 'object' && keyType !== null)) {
+    try {
+      return JSON.parse(key);
+    } catch {
+      return key;
+    }
+  }
+  return key;
+}
+
+/** Where a table's key lives: the partition its changelog key bytes hash to (Faust's router). */
+export function tablePartition(table: RoutableTable, key: unknown): number {
+  return javaPartition(table.serializeKey(key), table.partitions);
+}
+
+function forwardedBy(request: WebRequest): string | undefined {
+  const value = request.headers[FORWARDED_HEADER];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * Wraps `handler` so it runs on the worker that owns the key's table partition: here when this
+ * worker does, else forwarded there. Global tables are served wherever the request lands.
+ */
+export function tableRoute(
+  context: KeyRouteContext,
+  table: RoutableTable,
+  source: KeySource,
+  handler: WebHandler,
+): WebHandler {
+  return async (request, reply) => {
+    const key = typedKey(table.options.keyType, requestKey(source, request));
+    if (table.global) {
+      context.state.assertServing();
+      context.served('local');
+      return handler(request, reply);
+    }
+    const partition = tablePartition(table, key);
+    const placement = place(
+      context.state,
+      context.source,
+      table.changelogTopic,
+      partition,
+      () => table.activePartitions?.has(partition) ?? false,
+      forwardedBy(request),
+    );
+    if (placement.kind === 'local') {
+      context.served('local');
+      return handler(request, reply);
+    }
+    context.served('forwarded');
+    return context.forwarder.forward(request, reply, placement.url);
+  };
+}
+
+/** Like tableRoute, for the worker that consumes the key's partition of a topic. */
+export function topicRoute(
+  context: KeyRouteContext,
+  topic: Topic<unknown, unknown>,
+  source: KeySource,
+  handler: WebHandler,
+): WebHandler {
+  return async (request, reply) => {
+    const raw = requestKey(source, request);
+    const keyType = (topic.options as { keyType?: unknown }).keyType;
+    const bytes = topic.keySerde.serialize(typedKey(keyType, raw));
+    if (bytes === null) throw new HttpProblem(400, `topic ${topic.name}: the key is empty`);
+    const partition = javaPartition(bytes, await context.partitionCount(topic.name));
+    const placement = place(
+      context.state,
+      context.source,
+      topic.name,
+      partition,
+      () => context.consumes(topic.name, partition),
+      forwardedBy(request),
+    );
+    if (placement.kind === 'local') {
+      context.served('local');
+      return handler(request, reply);
+    }
+    context.served('forwarded');
+    return context.forwarder.forward(request, reply, placement.url);
+  };
+}

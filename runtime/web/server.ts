@@ -1,0 +1,365 @@
+import { readFileSync } from 'node:fs';
+import cors from '@fastify/cors';
+import { Ajv, type ValidateFunction } from 'ajv';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { App } from '../app/app.js';
+import type { LifecycleHooks } from '../app/lifecycle.js';
+import type { Topic } from '../channels/topic.js';
+import type { Logger } from '../logging/index.js';
+import { registerBuiltins } from './builtins.js';
+import {
+  type ErrorBody,
+  errorAnswer,
+  HttpProblem,
+  fieldOf,
+  ResponseSchemaError,
+  statusText,
+} from './errors.js';
+import { Forwarder } from './forward.js';
+import { type KeyRouteContext, type RoutableTable, tableRoute, topicRoute } from './key-routes.js';
+import { OwnershipState } from './ownership.js';
+import { Blueprint, RouteTable } from './pages.js';
+import type { KeySource, PageMethods, PageOptions, RouteSpec, WebHandler } from './types.js';
+import { tableView, type ViewableTable, type WorkerView, workerStatus } from './worker-view.js';
+
+/** Largest request body by default (Fastify's default, stated so it is visible). */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+/** How long the owner of a key has to answer a forwarded request. */
+export const FORWARD_TIMEOUT_MS = 10_000;
+
+/** Where the server listens once started. */
+export type WebAddress =
+  | { kind: 'tcp'; host: string; port: number; url: string }
+  | { kind: 'unix'; path: string };
+
+/**
+ * The worker's web server (Fastify): pages and blueprints, key-owned table and topic routes that
+ * forward to the owner, /health, /router, /table, /stats, /metrics and /dashboard. It starts
+ * with the worker, before recovery, and stops after the consumer left the group.
+ */
+export class WebServer {
+  readonly state = new OwnershipState();
+  private readonly routes = new RouteTable();
+  private fastify: FastifyInstance | undefined;
+  private forwarder: Forwarder | undefined;
+  private boundAddress: WebAddress | undefined;
+  private readonly counts = { local: 0, forwarded: 0 };
+  private readonly partitionCounts = new Map<string, number>();
+
+  constructor(private readonly app: App) {}
+
+  private get log(): Logger {
+    return this.app.logger;
+  }
+
+  // ---- declaring routes ------------------------------------------------------------------------
+
+  page(path: string, handler: WebHandler | PageMethods, options?: PageOptions): void {
+    this.routes.add(path, handler, options);
+  }
+
+  blueprint(prefix: string): Blueprint {
+    return new Blueprint(prefix, this.routes);
+  }
+
+  tableRoute(table: RoutableTable, source: KeySource, handler: WebHandler): WebHandler {
+    return tableRoute(this.keyContext(), table, source, handler);
+  }
+
+  topicRoute(topic: Topic<unknown, unknown>, source: KeySource, handler: WebHandler): WebHandler {
+    return topicRoute(this.keyContext(), topic, source, handler);
+  }
+
+  /** Requests served here and forwarded to other workers by key-owned routes, since the start. */
+  get keyRouteCounts(): { local: number; forwarded: number } {
+    return { ...this.counts };
+  }
+
+  /** Where the server listens (after the start). */
+  get address(): WebAddress | undefined {
+    return this.boundAddress;
+  }
+
+  get declaredRoutes(): readonly RouteSpec[] {
+    return this.routes.all();
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------------------
+
+  /** The app's lifecycle part for the web server. */
+  lifecycle(): LifecycleHooks {
+    return {
+      name: 'web',
+      onStart: () => this.start(),
+      onAssigned: (_assignment, generation) => {
+        this.state.rebalanceStarted(generation);
+      },
+      onReady: () => {
+        this.state.markReady();
+        this.log.info('web: ready', { url: this.app.conf.canonicalUrl });
+      },
+      onStop: () => this.state.markStopping(),
+      onStopped: () => this.stop(),
+    };
+  }
+
+  /** Called after every rebalance's hooks ran: settles once tables recovered and the group is read. */
+  async settleRebalance(generation: number): Promise<void> {
+    try {
+      await this.app.tables.whenRecovered();
+      const cluster = await this.app.assignor.whenAssigned(generation);
+      if (cluster.generation >= generation) this.state.rebalanceSettled(generation);
+    } catch (error) {
+      this.log.debug(`web: rebalance ${generation} did not settle: ${(error as Error).message}`);
+    }
+  }
+
+  async start(): Promise<void> {
+    if (this.fastify) return;
+    const conf = this.app.conf;
+    const options: FastifyServerOptions & { https?: unknown } = {
+      logger: false,
+      bodyLimit: DEFAULT_BODY_LIMIT,
+      return503OnClosing: true,
+      forceCloseConnections: true,
+    };
+    if (conf.webSslContext) options.https = tlsOptions(conf.webSslContext);
+    const fastify = Fastify(options as FastifyServerOptions);
+    this.fastify = fastify;
+    this.forwarder = new Forwarder({ selfUrl: conf.canonicalUrl, timeoutMs: FORWARD_TIMEOUT_MS });
+    this.app.onRebalanceComplete.connect(() => {
+      void this.settleRebalance(this.state.currentGeneration);
+    });
+    if (conf.webCorsOptions) await fastify.register(cors, conf.webCorsOptions as object);
+    this.installErrorHandling(fastify);
+    this.installRequestLog(fastify);
+    registerBuiltins(fastify, this.view(), {
+      stats: conf.webStatsEnabled,
+      metrics: conf.webMetricsEnabled,
+      router: conf.webRouterEnabled,
+      tables: conf.webTablesEnabled,
+      tableValue: (name) => this.tableValueHandler(name),
+    });
+    for (const route of this.routes.freeze()) this.register(fastify, route);
+    this.boundAddress = await this.listen(fastify);
+    this.log.info('web: listening', {
+      address: describe(this.boundAddress),
+      canonicalUrl: conf.canonicalUrl,
+    });
+  }
+
+  async stop(): Promise<void> {
+    const fastify = this.fastify;
+    if (!fastify) return;
+    this.fastify = undefined;
+    this.state.markStopping();
+    await fastify.close();
+    this.forwarder?.close();
+    this.log.info('web: stopped');
+  }
+
+  // ---- internals -------------------------------------------------------------------------------
+
+  private keyContext(): KeyRouteContext {
+    return {
+      state: this.state,
+      source: { cluster: () => this.app.assignor.current(), selfUrl: this.app.conf.canonicalUrl },
+      forwarder: {
+        forward: (request, reply, url) => {
+          if (!this.forwarder) throw new Error('web: the server is not running');
+          return this.forwarder.forward(request, reply, url);
+        },
+      } as Forwarder,
+      partitionCount: (topic) => this.partitionCount(topic),
+      consumes: (topic, partition) =>
+        this.app.assignment().some((tp) => tp.topic === topic && tp.partition === partition),
+      served: (where) => {
+        this.counts[where]++;
+      },
+    };
+  }
+
+  private async partitionCount(topic: string): Promise<number> {
+    const known = this.partitionCounts.get(topic);
+    if (known !== undefined) return known;
+    const count = await this.app.engine.transportAdmin.partitionCount(topic);
+    if (count === undefined) throw new Error(`web: topic ${topic} does not exist`);
+    this.partitionCounts.set(topic, count);
+    return count;
+  }
+
+  /** GET /table/<name>/<key>: the key's value, from the worker that owns it. */
+  private tableValueHandler(name: string): WebHandler | undefined {
+    const table = this.app.tables.get(name) as unknown as
+      | (RoutableTable & { get(key: unknown): unknown })
+      | undefined;
+    if (!table || typeof table.get !== 'function') return undefined;
+    return this.tableRoute(table, { matchInfo: 'key' }, (request) => {
+      const key = request.params.key;
+      const value = table.get(key === undefined ? key : parseKey(table, key));
+      return { table: name, key, value: value === undefined ? null : value };
+    });
+  }
+
+  private view(): WorkerView {
+    const app = this.app;
+    return {
+      appId: app.appId,
+      canonicalUrl: app.conf.canonicalUrl,
+      status: () => workerStatus(this.state),
+      monitorSnapshot: () => app.monitor.snapshot(),
+      tables: () => app.tables.all().map((table) => tableView(table as unknown as ViewableTable)),
+      recoveries: () => app.tables.recoveryStats(),
+      cluster: () => app.assignor.current(),
+      agents: () => app.agents().map((agent) => agent.name),
+    };
+  }
+
+  private register(fastify: FastifyInstance, route: RouteSpec): void {
+    const { schema = {}, bodyLimit } = route.options;
+    const { response, ...requestSchema } = schema;
+    // A page's body schema applies to the methods that carry a body.
+    if (route.method === 'get' || route.method === 'delete') delete requestSchema.body;
+    const checkResponse = response
+      ? responseChecker(`${route.method.toUpperCase()} ${route.path}`, response)
+      : undefined;
+    fastify.route({
+      method: route.method.toUpperCase() as 'GET',
+      url: route.path,
+      schema: requestSchema,
+      bodyLimit,
+      handler: async (request, reply) => {
+        const result = await route.handler(request as never, reply);
+        if (reply.sent || result === reply) return reply;
+        if (result === undefined) return reply.code(204).send();
+        checkResponse?.(reply.statusCode, result);
+        return result;
+      },
+    });
+  }
+
+  private installErrorHandling(fastify: FastifyInstance): void {
+    fastify.setErrorHandler((error: Error, request, reply) => {
+      const { body, headers } = errorAnswer(error);
+      if (body.statusCode >= 500 && !(error instanceof HttpProblem)) {
+        this.log.error(`web: ${request.method} ${request.url} failed: ${error.message}`, {
+          stack: error.stack,
+        });
+      }
+      reply.code(body.statusCode).headers(headers).send(body);
+    });
+    fastify.setNotFoundHandler((request, reply) => {
+      const body: ErrorBody = {
+        statusCode: 404,
+        error: statusText(404),
+        message: `no route for ${request.method} ${request.url.split('?')[0]}`,
+      };
+      reply.code(404).send(body);
+    });
+  }
+
+  private installRequestLog(fastify: FastifyInstance): void {
+    fastify.addHook('onResponse', (request, reply, done) => {
+      const extra = {
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+        ms: Number(reply.elapsedTime.toFixed(2)),
+      };
+      if (reply.statusCode >= 500) this.log.warn('web: request', extra);
+      else this.log.debug('web: request', extra);
+      done();
+    });
+  }
+
+  private async listen(fastify: FastifyInstance): Promise<WebAddress> {
+    const conf = this.app.conf;
+    const transport = new URL(conf.webTransport);
+    if (transport.protocol === 'unix:') {
+      const path = decodeURIComponent(transport.pathname);
+      await fastify.listen({ path });
+      return { kind: 'unix', path };
+    }
+    if (transport.protocol !== 'tcp:') {
+      throw new Error(`web: webTransport ${conf.webTransport} is not supported: use tcp:// or unix:///path`);
+    }
+    await fastify.listen({ host: conf.webBind, port: conf.webPort });
+    const address = fastify.server.address();
+    if (address === null || typeof address === 'string') {
+      throw new Error('web: the server reported no TCP address');
+    }
+    const scheme = conf.webSslContext ? 'https' : 'http';
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return {
+      kind: 'tcp',
+      host: address.address,
+      port: address.port,
+      url: `${scheme}://${host}:${address.port}`,
+    };
+  }
+}
+
+function describe(address: WebAddress): string {
+  return address.kind === 'unix' ? `unix:${address.path}` : address.url;
+}
+
+function parseKey(table: RoutableTable, key: string): unknown {
+  const keyType = table.options.keyType;
+  if (keyType === 'number') return Number(key);
+  if (keyType === 'json' || (typeof keyType === 'object' && keyType !== null)) {
+    try {
+      return JSON.parse(key);
+    } catch {
+      return key;
+    }
+  }
+  return key;
+}
+
+/** webSslContext as Node's https options: `true` is not enough for a server (it needs a key and cert). */
+function tlsOptions(context: unknown): Record<string, unknown> {
+  if (context === true || typeof context !== 'object' || context === null) {
+    throw new Error(
+      'web: webSslContext needs TLS options with at least key and cert (PEM text or file paths)',
+    );
+  }
+  const options: Record<string, unknown> = { ...(context as Record<string, unknown>) };
+  for (const name of ['key', 'cert', 'ca']) {
+    const value = options[name];
+    // A value without a PEM header is a file path.
+    if (typeof value === 'string' && !value.includes('-----BEGIN')) options[name] = readFileSync(value);
+  }
+  if (!options.key || !options.cert) {
+    throw new Error('web: webSslContext needs key and cert to serve HTTPS');
+  }
+  return options;
+}
+
+const responseAjv = new Ajv({ allErrors: true, strict: false });
+
+/**
+ * Checks an answer against the route's response schema: `{ 200: schema }` by status, or one
+ * schema for every 2xx answer.
+ */
+function responseChecker(route: string, schema: object): (status: number, body: unknown) => void {
+  const byStatus = Object.keys(schema).every((key) => /^([1-5]\d\d|[1-5]xx|default)$/.test(key));
+  const validators = new Map<string, ValidateFunction>();
+  if (byStatus) {
+    for (const [status, part] of Object.entries(schema))
+      validators.set(status, responseAjv.compile(part as object));
+  } else {
+    validators.set('2xx', responseAjv.compile(schema));
+  }
+  return (status, body) => {
+    const validate =
+      validators.get(String(status)) ?? validators.get(`${String(status)[0]}xx`) ?? validators.get('default');
+    if (!validate || validate(body)) return;
+    throw new ResponseSchemaError(
+      route,
+      (validate.errors ?? []).map((error) => ({
+        field: fieldOf('response', error),
+        reason: error.message ?? 'is invalid',
+      })),
+    );
+  };
+}

@@ -1,0 +1,78 @@
+import type { ClusterAssignment } from '../assignor/cluster-assignment.js';
+import type { MonitorSnapshot } from '../sensors/monitor.js';
+import type { PartitionRecovery } from '../tables/manager.js';
+import type { OwnershipState } from './ownership.js';
+
+/** A table as the web shows it. */
+export interface TableView {
+  name: string;
+  kind: string;
+  global: boolean;
+  changelogTopic: string;
+  partitions: number;
+  /** Partitions whose keys this worker serves. */
+  ownedPartitions: number[];
+  /** Keys held in those partitions (undefined when the store cannot count). */
+  size: number | undefined;
+}
+
+export interface WorkerStatus {
+  live: true;
+  ready: boolean;
+  rebalancing: boolean;
+  generation: number;
+}
+
+/** What the built-in endpoints read from the worker: one place, so they are easy to test. */
+export interface WorkerView {
+  readonly appId: string;
+  readonly canonicalUrl: string;
+  status(): WorkerStatus;
+  monitorSnapshot(): MonitorSnapshot;
+  tables(): TableView[];
+  recoveries(): PartitionRecovery[];
+  cluster(): ClusterAssignment | undefined;
+  agents(): string[];
+}
+
+/** The parts of a table the views read (Collection and its subclasses have them). */
+export interface ViewableTable {
+  readonly name: string;
+  readonly kind: string;
+  readonly global: boolean;
+  readonly changelogTopic: string;
+  readonly partitions: number;
+  readonly isStarted: boolean;
+  ownedPartitions(): number[];
+  readonly store: { count(partition: number): number };
+}
+
+export function tableView(table: ViewableTable): TableView {
+  const owned = table.isStarted ? table.ownedPartitions() : [];
+  let size: number | undefined;
+  if (table.isStarted) {
+    try {
+      size = owned.reduce((sum, partition) => sum + table.store.count(partition), 0);
+    } catch {
+      size = undefined;
+    }
+  }
+  return {
+    name: table.name,
+    kind: table.kind,
+    global: table.global,
+    changelogTopic: table.changelogTopic,
+    partitions: table.partitions,
+    ownedPartitions: owned,
+    size,
+  };
+}
+
+export function workerStatus(state: OwnershipState): WorkerStatus {
+  return {
+    live: true,
+    ready: state.isReady,
+    rebalancing: state.isRebalancing,
+    generation: state.currentGeneration,
+  };
+}
