@@ -2,7 +2,7 @@
  * Renders a topology into file contents: the files of src/generated/ and the scaffold-once stubs.
  * Nothing here touches the project folder except reading template overrides.
  */
-import { type GenerationPlan, planGeneration, type StubKind } from '../plan/plan.js';
+import { CODECS_STUB, type GenerationPlan, planGeneration, type StubKind } from '../plan/plan.js';
 import type { Topology } from '../topology/index.js';
 import { normalizeSource } from './format.js';
 import { emitModels } from './models.js';
@@ -14,7 +14,8 @@ export interface RenderedFile {
 }
 
 export interface RenderedStub extends RenderedFile {
-  readonly kind: StubKind;
+  /** 'codecs': src/codecs.ts, which registers the codecs topology.json declares. */
+  readonly kind: StubKind | 'codecs';
   readonly name: string;
   readonly helper: string;
 }
@@ -60,5 +61,18 @@ export async function renderTopology(topology: Topology, options: RenderOptions 
       content: normalizeSource(templates.render(stub.template, context)),
     };
   });
+  const codecs = Object.values(topology.codecs).map((codec) => ({
+    name: codec.name,
+    description: noComment(codec.description),
+  }));
+  if (codecs.length > 0) {
+    stubs.push({
+      path: CODECS_STUB,
+      kind: 'codecs',
+      name: 'codecs',
+      helper: 'registerCodec',
+      content: normalizeSource(templates.render('stubs/codecs.ts.hbs', { codecs })),
+    });
+  }
   return { plan, files, stubs };
 }

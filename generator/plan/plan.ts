@@ -16,6 +16,8 @@ import { blockLiteral, literal, quote, raw } from './literal.js';
 
 export const GENERATED_DIR = 'src/generated';
 export const MANIFEST_FILE = `${GENERATED_DIR}/manifest.json`;
+/** Registers the codecs topology.json declares; the generated app imports it first. */
+export const CODECS_STUB = 'src/codecs.ts';
 
 /** The kinds of scaffold-once stubs, each in its own folder under src/. */
 export const STUB_KINDS = ['agents', 'tasks', 'timers', 'crontabs', 'services'] as const;
@@ -82,6 +84,7 @@ export interface TemplateContext {
   /** What the wiring imports from helpers.ts. */
   readonly wiringHelperImports: readonly string[];
   readonly hasJobs: boolean;
+  readonly hasCodecs: boolean;
 }
 
 export interface AgentPlan {
@@ -328,6 +331,7 @@ function templateContext(topology: Topology, hash: string): TemplateContext {
       ...(crontabs.length > 0 ? ['crontabAccess'] : []),
       ...(services.length > 0 ? ['serviceAccess'] : []),
     ].sort(),
+    hasCodecs: Object.keys(topology.codecs).length > 0,
     hasJobs: tasks.length + timers.length + crontabs.length + services.length > 0,
   };
 }

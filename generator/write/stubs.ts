@@ -47,7 +47,7 @@ export function inspectStubs(projectDir: string, planned: readonly RenderedStub[
     project.createSourceFile(path, readFileSync(join(projectDir, path), 'utf8'), { overwrite: true });
 
   for (const stub of planned) {
-    if (!existsSync(join(projectDir, stub.path))) continue;
+    if (stub.kind === 'codecs' || !existsSync(join(projectDir, stub.path))) continue;
     const call = defaultDefineCall(parse(stub.path));
     const expected = `export default ${stub.helper}('${stub.name}', ...)`;
     if (call === undefined) {
