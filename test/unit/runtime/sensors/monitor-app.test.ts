@@ -12,11 +12,13 @@ import type { Sensor } from '../../../../runtime/sensors/sensor.js';
 
 const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
 
+/** No web server: these workers run side by side in one process, and the web is not what is tested. */
 const settings = (broker: string) => ({
   broker,
   topicPartitions: 2,
   brokerCommitInterval: 0.05,
   logLevel: 'error' as const,
+  webEnabled: false,
 });
 
 async function until(what: string, condition: () => boolean, detail = () => ''): Promise<void> {
