@@ -31,6 +31,7 @@ const fast = (broker: string) => ({
   brokerRebalanceTimeout: 10,
   shutdownTimeout: 5,
   logLevel: 'warn' as const,
+  webEnabled: false,
 });
 
 async function until(

@@ -9,6 +9,8 @@ export function memoryApp(id = 'test', settings: SettingsInput = {}): App {
     topicPartitions: 4,
     brokerCommitInterval: 0.05,
     logLevel: 'error',
+    // Many apps share one test process: no web server unless a test asks for one.
+    webEnabled: false,
     ...settings,
   });
 }

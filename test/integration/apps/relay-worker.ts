@@ -21,6 +21,7 @@ const app = new App(env('APP_ID'), {
   brokerHeartbeatInterval: 1,
   brokerRebalanceTimeout: 10,
   shutdownTimeout: 3,
+  webEnabled: false,
 });
 
 const input = app.topic(env('IN_TOPIC'), { keyType: 'string', valueType: 'json' });
