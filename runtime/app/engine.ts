@@ -314,8 +314,8 @@ export class Engine {
     const specs: TopicSpec[] = [];
     const consumed = new Set(this.conductor.topics());
     for (const topic of this.app.topics()) {
-      if (this.declared.has(topic.name)) continue;
-      specs.push(topic.spec());
+      // A topic declared before agents subscribed still needs its dead-letter topic once one does.
+      if (!this.declared.has(topic.name)) specs.push(topic.spec());
       if (consumed.has(topic.name) && topic.deadLetterEnabled) {
         specs.push({
           name: deadLetterTopicName(this.app.appId, topic.name),
