@@ -1,11 +1,13 @@
 import type { Channel } from '../channels/channel.js';
-import type { EventOrigin } from '../channels/event.js';
+import type { Event, EventOrigin } from '../channels/event.js';
 import type { Topic } from '../channels/topic.js';
 import type { Logger } from '../logging/index.js';
 import type { Sensors } from '../sensors/sensor.js';
 import { Stream } from '../streams/stream.js';
 import type { EventSource, OutgoingRecord, SendTarget, StreamHost, StreamState } from '../streams/types.js';
 import type { TopicPartition } from '../transport/types.js';
+import type { App } from '../app/app.js';
+import { type AgentTestContext, openAgentTestContext, type TestContextOptions } from '../testing/index.js';
 import { currentEvent, runInActor } from './context.js';
 import {
   type AgentRpc,
@@ -70,9 +72,20 @@ interface Actor {
   running: Promise<void>;
   stopped: boolean;
   source: EventSource<unknown, unknown>;
+  /** Reads of the next event under way (the test driver's "waiting for input"). */
+  pulling: number;
+  finished: boolean;
   /** The event taken last while sensors listen, and when (performance.now ms). */
   taken?: EventOrigin;
   takenAt?: number;
+}
+
+/** What an actor is doing, as the test driver sees it. */
+export interface ActorActivity {
+  actor: number;
+  /** waiting: asks for its next event with none in hand; busy: anything else; finished: its handler returned. */
+  state: 'waiting' | 'busy' | 'finished';
+  inflight: EventOrigin[];
 }
 
 /**
@@ -90,6 +103,7 @@ export class Agent<K = unknown, V = unknown, Y = unknown> implements SendTarget<
   private sharedSource: EventSource<unknown, unknown> | undefined;
   private running = false;
   private processed = 0;
+  private readonly yieldObservers = new Set<(value: Y) => void>();
 
   constructor(
     readonly source: AgentSource<K, V>,
@@ -126,6 +140,14 @@ export class Agent<K = unknown, V = unknown, Y = unknown> implements SendTarget<
   /** Sends a value to the agent's source topic or channel. */
   send(record: OutgoingRecord<K, V>): Promise<unknown> {
     return this.source.send(record);
+  }
+
+  /**
+   * A broker-free test driver focused on this agent (faustgen/testing): starts its app on a
+   * private in-process broker; `await ctx.put(value)` resolves with what the agent yielded.
+   */
+  testContext(options?: TestContextOptions): Promise<AgentTestContext<K, V, Y>> {
+    return openAgentTestContext(this, this.host.app as App, options);
   }
 
   // ---- RPC (Faust's cast/ask/map/kvmap/join/kvjoin): delegated to the app's AgentRpc -------------
@@ -180,10 +202,35 @@ export class Agent<K = unknown, V = unknown, Y = unknown> implements SendTarget<
     );
   }
 
+  /**
+   * @internal What each actor is doing (test drivers settle when every one waits or finished).
+   * `take()` holds a partial batch in flight while it waits, so it counts as busy.
+   */
+  actorActivity(): ActorActivity[] {
+    return this.actors.map((actor) => ({
+      actor: actor.index,
+      state: actor.finished
+        ? 'finished'
+        : actor.pulling > 0 && actor.state.inflight.length === 0
+          ? 'waiting'
+          : 'busy',
+      inflight: [...actor.state.inflight],
+    }));
+  }
+
+  /** Calls `observer` with every value the handler yields, before the sinks get it; returns a function that stops it. */
+  observeYields(observer: (value: Y) => void): () => void {
+    this.yieldObservers.add(observer);
+    return () => {
+      this.yieldObservers.delete(observer);
+    };
+  }
+
   /** Starts the actors (all but isolated-partition ones, which start on assignment). */
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.actors = []; // a restarted app (the test driver's next context) forgets the stopped ones
     if (this.isolatedPartitions) {
       // Keeps the topic in the consumer's subscription; the actors' own sources come with assignments.
       this.sharedSource = (this.source as Topic<K, V>).openSource(new Set()) as EventSource<unknown, unknown>;
@@ -233,8 +280,19 @@ export class Agent<K = unknown, V = unknown, Y = unknown> implements SendTarget<
 
   private spawn(index: number, partition: number | undefined, source: EventSource<unknown, unknown>): void {
     const state: StreamState = { inflight: [], acks: true, agent: this.name };
-    const actor: Actor = { index, partition, state, stopped: false, source, running: Promise.resolve() };
-    actor.running = this.runSupervised(actor);
+    const actor: Actor = {
+      index,
+      partition,
+      state,
+      stopped: false,
+      source,
+      running: Promise.resolve(),
+      pulling: 0,
+      finished: false,
+    };
+    actor.running = this.runSupervised(actor).finally(() => {
+      actor.finished = true;
+    });
     this.actors.push(actor);
   }
 
@@ -298,6 +356,7 @@ export class Agent<K = unknown, V = unknown, Y = unknown> implements SendTarget<
         const result = this.handler(stream, ctx as AgentContext<never>);
         if (isAsyncIterable(result)) {
           for await (const value of result) {
+            for (const observe of this.yieldObservers) observe(value);
             await this.reply(state, value);
             await this.toSinks(value);
           }
@@ -330,7 +389,13 @@ export class Agent<K = unknown, V = unknown, Y = unknown> implements SendTarget<
       name: source.name,
       next: async () => {
         if (actor.taken) this.eventDone(actor);
-        const event = await source.next();
+        actor.pulling++;
+        let event: Event<K, V> | undefined;
+        try {
+          event = await source.next();
+        } finally {
+          actor.pulling--;
+        }
         if (event) {
           this.processed++;
           if (sensors?.active) this.eventTaken(actor, event);

@@ -36,6 +36,7 @@ import {
   type TaskOptions,
   type TimerOptions,
 } from '../timers/index.js';
+import { type AppTestContext, openAppTestContext, type TestContextOptions } from '../testing/index.js';
 import type { TopicPartition } from '../transport/types.js';
 import { BlockingDetector } from './blocking.js';
 import { Engine, type EngineMode } from './engine.js';
@@ -132,6 +133,8 @@ export class App implements ChannelHost, AgentHost<App> {
   readonly onProduceMessage = new Signal<ProducedMessage>('onProduceMessage');
 
   private flags: Record<string, unknown> = {};
+  /** The test driver's settings for the current run, above the flags. */
+  private testOverrides: Record<string, unknown> = {};
 
   constructor(
     readonly id: string,
@@ -234,7 +237,8 @@ export class App implements ChannelHost, AgentHost<App> {
   }
 
   private reconfigure(): void {
-    this.settings = resolveSettings(this.id, this.input, { flags: this.flags });
+    const flags = { ...this.flags, ...this.testOverrides };
+    this.settings = resolveSettings(this.id, this.input, { flags });
     this.log = createLogger({
       name: this.settings.appId,
       level: this.settings.logLevel,
@@ -569,6 +573,33 @@ export class App implements ChannelHost, AgentHost<App> {
       this.httpClientHandle?.close();
     })();
     return this.stopping;
+  }
+
+  /**
+   * A broker-free test driver (faustgen/testing): starts this app as a worker on a private
+   * in-process broker; put records in, read what the agents yielded, sent, committed and
+   * dead-lettered; `stop()` it to give the app back as it was.
+   */
+  testContext(options?: TestContextOptions): Promise<AppTestContext> {
+    return openAppTestContext(this, options);
+  }
+
+  /**
+   * @internal For the test driver: forgets a stopped worker so that the app can start again, with
+   * `overrides` above every other setting for the next run (`{}` restores the app's own).
+   */
+  resetForTestRun(overrides: Record<string, unknown>): void {
+    if (this.engineHandle?.running) {
+      throw new Error(`app ${this.appId} is running: stop it before giving it a test context`);
+    }
+    this.engineHandle = undefined;
+    this.blocking = undefined;
+    this.stopping = undefined;
+    this.starting = undefined;
+    this.crashed = undefined;
+    this.lastAssignment = [];
+    this.testOverrides = overrides;
+    this.reconfigure();
   }
 
   /** Called when something fatal happened (an agent gave up, a send failed). */

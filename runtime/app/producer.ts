@@ -49,6 +49,11 @@ export class AppProducer {
     this.partitioner = options.partitioner ?? createDefaultPartitioner();
   }
 
+  /** Messages accepted and not yet acknowledged by the broker (the test driver settles at 0). */
+  get pending(): number {
+    return this.outstanding;
+  }
+
   /** Remembers a topic's partition count (from declaration or metadata). */
   knowPartitions(topic: string, count: number): void {
     this.partitionCounts.set(topic, count);

@@ -121,6 +121,16 @@ export class Conductor {
     return new Promise<void>((resolve) => this.roomWaiters.push({ subs, resolve }));
   }
 
+  /** Events waiting in stream buffers, by topic, for topics with any (the test driver settles at none). */
+  bufferedEvents(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const [topic, list] of this.subscriptions) {
+      const events = list.reduce((sum, sub) => sum + sub.buffer.size, 0);
+      if (events > 0) counts.set(topic, events);
+    }
+    return counts;
+  }
+
   /** Lag per assigned partition (highwater - next offset to process), where known. */
   lag(): { topic: string; partition: number; lag: number }[] {
     const out: { topic: string; partition: number; lag: number }[] = [];
