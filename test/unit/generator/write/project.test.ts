@@ -1,0 +1,184 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { EXIT_CODES, generateProject } from '../../../../generator/write/project.js';
+import { exampleTopology, tempProject, writeTopology } from '../support.js';
+
+function snapshot(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const entry of readdirSync(join(dir, 'src'), { recursive: true, withFileTypes: true })) {
+    if (entry.isFile())
+      files.set(join(entry.parentPath, entry.name), readFileSync(join(entry.parentPath, entry.name), 'utf8'));
+  }
+  return files;
+}
+
+describe('generateProject', () => {
+  it('is deterministic: a second run writes nothing and leaves identical bytes', async () => {
+    const { dir, cleanup } = tempProject();
+    try {
+      const first = await generateProject({ projectDir: dir });
+      assert.equal(first.status, 'written');
+      const before = snapshot(dir);
+      const second = await generateProject({ projectDir: dir });
+      assert.equal(second.status, 'up-to-date');
+      assert.deepEqual(second.changes, []);
+      assert.deepEqual(snapshot(dir), before);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('never overwrites an edited stub, and --check then exits 0', async () => {
+    const { dir, cleanup } = tempProject();
+    try {
+      await generateProject({ projectDir: dir });
+      const stub = join(dir, 'src/agents/audit-log.ts');
+      const edited = readFileSync(stub, 'utf8').replace(
+        "ctx.logger.info('audit-log received an event'",
+        "ctx.logger.warn('edited'",
+      );
+      writeFileSync(stub, edited);
+      const result = await generateProject({ projectDir: dir });
+      assert.equal(readFileSync(stub, 'utf8'), edited);
+      assert.equal(result.status, 'up-to-date');
+      const check = await generateProject({ projectDir: dir, check: true });
+      assert.equal(check.status, 'up-to-date');
+      assert.equal(EXIT_CODES[check.status], 0);
+      assert.deepEqual(check.stubProblems, []);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('--check after a one-character change exits 1, names the files and writes nothing', async () => {
+    const { dir, cleanup } = tempProject();
+    try {
+      await generateProject({ projectDir: dir });
+      const before = snapshot(dir);
+      const changed = exampleTopology();
+      changed.agents['audit-log'].description = 'Logs flagged payments!';
+      writeTopology(dir, changed);
+      const check = await generateProject({ projectDir: dir, check: true });
+      assert.equal(check.status, 'drift');
+      assert.equal(EXIT_CODES[check.status], 1);
+      const paths = check.changes.map((c) => c.path);
+      assert.ok(paths.includes('src/generated/wiring.ts'));
+      assert.ok(paths.includes('src/generated/manifest.json'));
+      assert.ok(check.changes.every((c) => c.action === 'update' && c.diff?.startsWith('@@ line')));
+      assert.deepEqual(snapshot(dir), before);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('refuses breaking changes with exit code 3 unless allowed', async () => {
+    const { dir, cleanup } = tempProject();
+    try {
+      await generateProject({ projectDir: dir });
+      const changed = exampleTopology();
+      changed.app.version = 2;
+      delete changed.tables['payment-counts'];
+      changed.agents['score-payments'].tables = ['account-totals', 'hourly-spend', 'accounts-by-id'];
+      changed.routes['account-total'].tables = ['account-totals'];
+      changed.timers['publish-stats'].tables = [];
+      changed.tables['hourly-spend'].window.size = '2h';
+      changed.topics.payments.partitions = 8;
+      changed.tables['account-totals'].partitions = 8;
+      changed.tables['hourly-spend'].partitions = 8;
+      changed.tables['account-totals'].keyType = 'number';
+      changed.routes['account-total'].params.account = 'number';
+      writeTopology(dir, changed);
+      const before = snapshot(dir);
+      const refused = await generateProject({ projectDir: dir });
+      assert.deepEqual(refused.errors, []);
+      assert.equal(refused.status, 'breaking');
+      assert.equal(EXIT_CODES[refused.status], 3);
+      assert.deepEqual(refused.breaking.map((b) => b.code).sort(), [
+        'app-version',
+        'source-partitions',
+        'table-key-type',
+        'table-removed',
+        'table-window',
+      ]);
+      assert.deepEqual(snapshot(dir), before);
+      const allowed = await generateProject({ projectDir: dir, allowBreaking: true });
+      assert.equal(allowed.status, 'written');
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('prunes generated files that are no longer generated, and keeps other files', async () => {
+    const { dir, cleanup } = tempProject();
+    try {
+      await generateProject({ projectDir: dir });
+      const stale = join(dir, 'src/generated/old-routes.ts');
+      writeFileSync(stale, '// @generated by faustgen from topology 0000. Do not edit.\nexport {};\n');
+      const mine = join(dir, 'src/generated/notes.ts');
+      writeFileSync(mine, 'export const notes = 1;\n');
+      const check = await generateProject({ projectDir: dir, check: true });
+      assert.deepEqual(check.changes, [{ path: 'src/generated/old-routes.ts', action: 'remove' }]);
+      await generateProject({ projectDir: dir });
+      assert.equal(existsSync(stale), false);
+      assert.equal(existsSync(mine), true);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('reports orphan stubs and stubs whose export no longer fits, with file:line', async () => {
+    const { dir, cleanup } = tempProject();
+    try {
+      await generateProject({ projectDir: dir });
+      const stub = join(dir, 'src/agents/track-accounts.ts');
+      writeFileSync(
+        stub,
+        readFileSync(stub, 'utf8').replace("defineAgent('track-accounts'", "defineAgent('audit-log'"),
+      );
+      const changed = exampleTopology();
+      delete changed.agents['collect-alerts'];
+      writeTopology(dir, changed);
+      const result = await generateProject({ projectDir: dir });
+      const problems = result.stubProblems.map((p) => `${p.file}:${p.line}:${p.kind}`);
+      assert.deepEqual(problems, [
+        'src/agents/track-accounts.ts:8:mismatch',
+        'src/agents/collect-alerts.ts:8:orphan',
+      ]);
+      assert.ok(existsSync(join(dir, 'src/agents/collect-alerts.ts')), 'user code is never deleted');
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('uses a template from the project .faustgen/templates/ over the package one', async () => {
+    const { dir, cleanup } = tempProject();
+    try {
+      mkdirSync(join(dir, '.faustgen/templates/generated'), { recursive: true });
+      writeFileSync(
+        join(dir, '.faustgen/templates/generated/index.ts.hbs'),
+        "{{{header}}}\nexport * from './app.js';\n",
+      );
+      await generateProject({ projectDir: dir });
+      const index = readFileSync(join(dir, 'src/generated/index.ts'), 'utf8');
+      assert.match(index, /^\/\/ @generated by faustgen[^\n]*\nexport \* from '.\/app.js';\n$/);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('writes nothing for an invalid topology', async () => {
+    const { dir, cleanup } = tempProject(
+      '{ "app": { "id": "x" }, "agents": { "a": { "source": { "topic": "nope" } } } }',
+    );
+    try {
+      const result = await generateProject({ projectDir: dir });
+      assert.equal(result.status, 'invalid');
+      assert.ok(result.errors.length > 0);
+      assert.equal(existsSync(join(dir, 'src')), false);
+    } finally {
+      cleanup();
+    }
+  });
+});
