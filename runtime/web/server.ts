@@ -266,7 +266,8 @@ export class WebServer {
         status: reply.statusCode,
         ms: Number(reply.elapsedTime.toFixed(2)),
       };
-      if (reply.statusCode >= 500) this.log.warn('web: request', extra);
+      // 503s are expected while starting or rebalancing (they say so in their body).
+      if (reply.statusCode >= 500 && reply.statusCode !== 503) this.log.warn('web: request', extra);
       else this.log.debug('web: request', extra);
       done();
     });
