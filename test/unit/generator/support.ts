@@ -5,6 +5,7 @@ import { packageRoot } from '../../../generator/emit/templates.js';
 
 export const EXAMPLE_TEXT = readFileSync(join(packageRoot(), 'topology.example.json'), 'utf8');
 
+// biome-ignore lint/suspicious/noExplicitAny: tests edit arbitrary parts of the topology JSON
 export type JsonObject = Record<string, any>;
 
 /** The example topology as an object, to change in a test. */

@@ -43,7 +43,7 @@ describe('renderTopology', () => {
     const helpers = (await renderTopology(load(EXAMPLE_TEXT))).files.find((f) =>
       f.path.endsWith('helpers.ts'),
     );
-    const block = /'track-accounts': \{([^]*?)\n {2}\},/.exec(helpers?.content ?? '')?.[1] ?? '';
+    const block = /'track-accounts': \{([\s\S]*?)\n {2}\},/.exec(helpers?.content ?? '')?.[1] ?? '';
     assert.match(block, /accountsById: accountsByIdTable/);
     assert.doesNotMatch(block, /accountTotals/);
     assert.match(block, /topics: \{\}/);
