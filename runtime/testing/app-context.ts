@@ -37,14 +37,16 @@ const openContexts = new WeakMap<App, AppTestContext>();
 let contextSequence = 0;
 
 /**
- * The settings a test context runs with, on top of the app's: a private memory:// broker, a commit
- * after every processed event (so committed() is exact), sends without linger, the app's own
- * topics declared, reads from the earliest offset, no web server (parallel contexts would
- * compete for its port).
+ * The settings a test context runs with, on top of the app's: a private memory:// broker, tables
+ * in memory (recovered from that broker's changelogs, so nothing leaks from disk or from another
+ * context), a commit after every processed event (so committed() is exact), sends without
+ * linger, the app's own topics declared, reads from the earliest offset, no web server (parallel
+ * contexts would compete for its port).
  */
 export function testSettings(brokerUrl: string): Record<string, unknown> {
   return {
     broker: brokerUrl,
+    store: 'memory://',
     brokerCommitEvery: 1,
     producerLinger: 0,
     topicAllowDeclare: true,

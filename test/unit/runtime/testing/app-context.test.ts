@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { App, model } from '../../../../runtime/index.js';
@@ -358,6 +361,28 @@ describe('app.testContext()', () => {
     } finally {
       await ctx.stop();
     }
+  });
+
+  it('keeps tables in memory: nothing on disk, and the next context recovers from its own empty broker', async () => {
+    const datadir = join(tmpdir(), `faustgen-testing-${process.pid}-${Date.now()}`);
+    const app = new App('tables', { ...NO_BROKER, datadir });
+    const amounts = app.topic('amounts', { keyType: 'string', valueType: 'number' });
+    const totals = app.table('totals', { default: () => 0 });
+    app.agent(amounts, { name: 'sum' }, async (stream) => {
+      for await (const [account, amount] of stream.items()) {
+        totals.set(account, (totals.get(account) as number) + amount);
+      }
+    });
+    for (let run = 0; run < 2; run++) {
+      const ctx = await app.testContext();
+      try {
+        await ctx.put(amounts, 5, { key: 'acct' });
+        assert.equal(ctx.sent('tables-totals-changelog').length, 1, 'one changelog record per context');
+      } finally {
+        await ctx.stop();
+      }
+    }
+    assert.equal(existsSync(datadir), false, `${datadir} was created`);
   });
 
   it('rejects puts once the app crashed', async () => {
