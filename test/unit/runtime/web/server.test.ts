@@ -13,6 +13,7 @@ describe('web server (memory://)', () => {
   before(async () => {
     app = memoryApp('web', {
       store: 'memory://',
+      webEnabled: true,
       webBind: '127.0.0.1',
       webPort: 0,
       webHost: '127.0.0.1',
