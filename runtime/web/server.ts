@@ -16,7 +16,7 @@ import {
   statusText,
 } from './errors.js';
 import { Forwarder } from './forward.js';
-import { type KeyRouteContext, type RoutableTable, tableRoute, topicRoute } from './key-routes.js';
+import { type KeyRouteContext, type RoutableTable, tableRoute, topicRoute, typedKey } from './key-routes.js';
 import { OwnershipState } from './ownership.js';
 import { Blueprint, RouteTable } from './pages.js';
 import type { KeySource, PageMethods, PageOptions, RouteSpec, WebHandler } from './types.js';
@@ -196,7 +196,7 @@ export class WebServer {
     if (!table || typeof table.get !== 'function') return undefined;
     return this.tableRoute(table, { matchInfo: 'key' }, (request) => {
       const key = request.params.key;
-      const value = table.get(key === undefined ? key : parseKey(table, key));
+      const value = table.get(typedKey(table.options.keyType, key));
       return { table: name, key, value: value === undefined ? null : value };
     });
   }
@@ -302,19 +302,6 @@ export class WebServer {
 
 function describe(address: WebAddress): string {
   return address.kind === 'unix' ? `unix:${address.path}` : address.url;
-}
-
-function parseKey(table: RoutableTable, key: string): unknown {
-  const keyType = table.options.keyType;
-  if (keyType === 'number') return Number(key);
-  if (keyType === 'json' || (typeof keyType === 'object' && keyType !== null)) {
-    try {
-      return JSON.parse(key);
-    } catch {
-      return key;
-    }
-  }
-  return key;
 }
 
 /** webSslContext as Node's https options: `true` is not enough for a server (it needs a key and cert). */

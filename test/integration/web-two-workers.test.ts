@@ -159,6 +159,19 @@ describe('web: two workers on the real broker', { skip, timeout: 300_000 }, () =
     assert.equal(forwarded[0]! + forwarded[1]!, WORDS.length, 'every key is forwarded by exactly one worker');
   });
 
+  it("runs topic routes on the worker that consumes the key's partition, asked on either worker", async () => {
+    for (const word of WORDS) {
+      const partition = javaPartition(Buffer.from(JSON.stringify(word)), PARTITIONS);
+      const answers = await Promise.all(urls.map((url) => get(`${url}/consumer/${word}`)));
+      for (const answer of answers) assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      assert.equal(answers[0]!.body.servedBy, answers[1]!.body.servedBy, `${word}: one consumer`);
+      assert.ok(
+        (answers[0]!.body.partitions as number[]).includes(partition),
+        `${word}: served by its consumer`,
+      );
+    }
+  });
+
   it('serves /metrics in Prometheus text format', async () => {
     for (const url of urls) {
       const response = await fetch(`${url}/metrics`);

@@ -49,6 +49,17 @@ app.page(
     servedBy: process.pid,
   })),
 );
+app.page(
+  '/consumer/:word',
+  app.topicRoute(words, { matchInfo: 'word' }, (request) => ({
+    word: request.params.word,
+    servedBy: process.pid,
+    partitions: app
+      .assignment()
+      .filter((tp) => tp.topic === words.name)
+      .map((tp) => tp.partition),
+  })),
+);
 app.page('/served', () => ({ pid: process.pid, ...app.web.keyRouteCounts }));
 
 process.exitCode = await app.main();
