@@ -2,7 +2,13 @@
  * Renders a topology into file contents: the files of src/generated/ and the scaffold-once stubs.
  * Nothing here touches the project folder except reading template overrides.
  */
-import { CODECS_STUB, type GenerationPlan, planGeneration, type StubKind } from '../plan/plan.js';
+import {
+  CODECS_STUB,
+  type GenerationPlan,
+  planGeneration,
+  STUB_SECTIONS,
+  type StubKind,
+} from '../plan/plan.js';
 import type { Topology } from '../topology/index.js';
 import { normalizeSource } from './format.js';
 import { emitModels } from './models.js';
@@ -46,10 +52,13 @@ export async function renderTopology(topology: Topology, options: RenderOptions 
     files.push({ path: file.path, content: normalizeSource(content) });
   }
   const stubs = plan.stubs.map((stub): RenderedStub => {
-    const item = topology[stub.kind][stub.name] as { description?: string; source?: object };
+    const item = topology[STUB_SECTIONS[stub.kind]][stub.name] as { description?: string; source?: object };
     const source = item.source as { topic?: string; channel?: string } | undefined;
+    const route = stub.kind === 'views' ? topology.routes[stub.name] : undefined;
     const context = {
       name: stub.name,
+      method: route?.method,
+      path: route?.path,
       description: noComment(item.description),
       sourceText: source?.topic !== undefined ? `topic ${source.topic}` : `channel ${source?.channel ?? ''}`,
     };

@@ -7,12 +7,13 @@ import {
   type AgentDef,
   identifierOf,
   type JobAccess,
+  type ParamType,
   type TableDef,
   type Topology,
   type TypeRef,
 } from '../topology/index.js';
 import { topologyHash } from './hash.js';
-import { blockLiteral, literal, quote, raw } from './literal.js';
+import { blockLiteral, literal, propertyKey, quote, raw } from './literal.js';
 
 export const GENERATED_DIR = 'src/generated';
 export const MANIFEST_FILE = `${GENERATED_DIR}/manifest.json`;
@@ -20,8 +21,28 @@ export const MANIFEST_FILE = `${GENERATED_DIR}/manifest.json`;
 export const CODECS_STUB = 'src/codecs.ts';
 
 /** The kinds of scaffold-once stubs, each in its own folder under src/. */
-export const STUB_KINDS = ['agents', 'tasks', 'timers', 'crontabs', 'services'] as const;
+export const STUB_KINDS = ['agents', 'tasks', 'timers', 'crontabs', 'services', 'views'] as const;
 export type StubKind = (typeof STUB_KINDS)[number];
+
+/** The topology section each kind of stub is for. */
+export const STUB_SECTIONS = {
+  agents: 'agents',
+  tasks: 'tasks',
+  timers: 'timers',
+  crontabs: 'crontabs',
+  services: 'services',
+  views: 'routes',
+} as const satisfies Record<StubKind, keyof Topology>;
+
+/** The template of each kind of stub, under templates/stubs/. */
+const STUB_TEMPLATES: Readonly<Record<StubKind, string>> = {
+  agents: 'stubs/agent.ts.hbs',
+  tasks: 'stubs/task.ts.hbs',
+  timers: 'stubs/timer.ts.hbs',
+  crontabs: 'stubs/crontab.ts.hbs',
+  services: 'stubs/service.ts.hbs',
+  views: 'stubs/view.ts.hbs',
+};
 
 /** The helper each kind of stub default-exports the result of. */
 export const STUB_HELPERS: Readonly<Record<StubKind, string>> = {
@@ -30,6 +51,7 @@ export const STUB_HELPERS: Readonly<Record<StubKind, string>> = {
   timers: 'defineTimer',
   crontabs: 'defineCrontab',
   services: 'defineService',
+  views: 'defineRoute',
 };
 
 export interface PlannedFile {
@@ -65,12 +87,26 @@ export interface TemplateContext {
     readonly name: string;
     readonly expression: string;
   }[];
-  readonly tables: readonly { readonly ident: string; readonly name: string; readonly expression: string }[];
+  readonly tables: readonly {
+    readonly ident: string;
+    readonly name: string;
+    /** For windowed tables: the plain table, declared first; `expression` windows it. */
+    readonly base: { readonly ident: string; readonly expression: string } | undefined;
+    readonly expression: string;
+  }[];
   readonly agents: readonly AgentPlan[];
   readonly tasks: readonly JobPlan[];
   readonly timers: readonly JobPlan[];
   readonly crontabs: readonly JobPlan[];
   readonly services: readonly JobPlan[];
+  readonly routes: readonly RoutePlan[];
+  /** Routes grouped by path: one app.page() per path. */
+  readonly pages: readonly PagePlan[];
+  /** Models the route types name, and the request models the wiring validates. */
+  readonly routeTypeModels: readonly string[];
+  readonly routeBodyModels: readonly string[];
+  /** Windowed tables' plain tables, for key-owned routes. */
+  readonly wiringTableImports: readonly string[];
   /** Models each declaration file uses. */
   readonly topicModels: readonly string[];
   readonly tableModels: readonly string[];
@@ -109,10 +145,54 @@ export interface JobPlan {
   readonly registration: string;
 }
 
+export interface RoutePlan {
+  readonly name: string;
+  readonly quoted: string;
+  readonly stubImport: string;
+  readonly stubLocal: string;
+  readonly access: string;
+  readonly types: string;
+  readonly method: string;
+  /** The handler given to app.page(), wrapped in tableRoute/topicRoute for key-owned routes. */
+  readonly handler: string;
+}
+
+export interface PagePlan {
+  readonly path: string;
+  readonly quotedPath: string;
+  readonly methods: readonly { readonly method: string; readonly handler: string }[];
+  readonly options: string;
+}
+
 export const topicIdent = (name: string) => `${identifierOf(name)}Topic`;
 export const channelIdent = (name: string) => `${identifierOf(name)}Channel`;
 export const tableIdent = (name: string) => `${identifierOf(name)}Table`;
 export const agentIdent = (name: string) => `${identifierOf(name)}Agent`;
+/** The plain table under a windowed table (what key-owned routes locate keys with). */
+export const baseTableIdent = (name: string) => `${identifierOf(name)}TableBase`;
+
+const PARAM_TS: Readonly<Record<ParamType, string>> = {
+  string: 'string',
+  number: 'number',
+  integer: 'number',
+  boolean: 'boolean',
+};
+
+function paramsSchema(params: Readonly<Record<string, ParamType>>, required: boolean): object | undefined {
+  const names = Object.keys(params);
+  if (names.length === 0) return undefined;
+  return {
+    type: 'object',
+    properties: Object.fromEntries(names.map((n) => [n, { type: params[n] }])),
+    required: required ? names : undefined,
+  };
+}
+
+function paramsType(params: Readonly<Record<string, ParamType>>, optional: boolean): string {
+  const names = Object.keys(params);
+  if (names.length === 0) return 'Record<string, never>';
+  return `{ ${names.map((n) => `${propertyKey(n)}${optional ? '?' : ''}: ${PARAM_TS[params[n] as ParamType]}`).join('; ')} }`;
+}
 
 export function stubPath(kind: StubKind, name: string): string {
   return `src/${kind}/${name}.ts`;
@@ -131,13 +211,13 @@ export function planGeneration(topology: Topology): GenerationPlan {
   ];
   const stubs: PlannedStub[] = [];
   for (const kind of STUB_KINDS) {
-    for (const name of Object.keys(topology[kind])) {
+    for (const name of Object.keys(topology[STUB_SECTIONS[kind]])) {
       stubs.push({
         kind,
         name,
         helper: STUB_HELPERS[kind],
         path: stubPath(kind, name),
-        template: `stubs/${kind.slice(0, -1)}.ts.hbs`,
+        template: STUB_TEMPLATES[kind],
       });
     }
   }
@@ -184,7 +264,7 @@ function templateContext(topology: Topology, hash: string): TemplateContext {
   const tables = Object.values(topology.tables).map((table) => ({
     ident: tableIdent(table.name),
     name: table.name,
-    expression: tableExpression(table, spec),
+    ...tableExpressions(table, spec),
   }));
 
   const accessOf = (job: JobAccess, indent: number) =>
@@ -261,15 +341,76 @@ function templateContext(topology: Topology, hash: string): TemplateContext {
   );
   const services = Object.values(topology.services).map((s) => job('services', s.name, s, ''));
 
+  const wiringTopics = new Set<string>();
+  const routeTables = new Set<string>();
+  const routes = Object.values(topology.routes).map((route): RoutePlan => {
+    const local = stubLocal(route.name, 'View');
+    const body = route.request !== undefined && route.request in topology.models ? route.request : undefined;
+    const call = `${local}.handler(routeRequest(request, reply${body !== undefined ? `, validBody(${body}, request.body)` : ''}), jobContext(routeAccess, ${quote(route.name)}))`;
+    let handler = `(request, reply) => ${call}`;
+    if (route.tableRoute !== undefined) {
+      const table = topology.tables[route.tableRoute.table] as TableDef;
+      const ident = table.window !== undefined ? baseTableIdent(table.name) : tableIdent(table.name);
+      routeTables.add(ident);
+      const source =
+        route.tableRoute.in === 'query'
+          ? { queryParam: route.tableRoute.param }
+          : { matchInfo: route.tableRoute.param };
+      handler = `app.tableRoute(${ident}, ${literal(source)}, ${handler})`;
+    } else if (route.topicRoute !== undefined) {
+      wiringTopics.add(topicIdent(route.topicRoute.topic));
+      const source =
+        route.topicRoute.in === 'query'
+          ? { queryParam: route.topicRoute.param }
+          : { matchInfo: route.topicRoute.param };
+      handler = `app.topicRoute(${topicIdent(route.topicRoute.topic)}, ${literal(source)}, ${handler})`;
+    }
+    const types = `{ params: ${paramsType(route.params, false)}; query: ${paramsType(route.query, true)}; body: ${
+      route.request !== undefined ? tsType(route.request) : 'undefined'
+    }; response: ${route.response !== undefined ? tsType(route.response) : 'unknown'} }`;
+    return {
+      name: route.name,
+      quoted: quote(route.name),
+      stubImport: `../views/${route.name}.js`,
+      stubLocal: local,
+      access: accessOf(route, 2),
+      types,
+      method: route.method.toLowerCase(),
+      handler,
+    };
+  });
+  const pages: PagePlan[] = [];
+  for (const route of Object.values(topology.routes)) {
+    const planned = routes.find((r) => r.name === route.name) as RoutePlan;
+    const existing = pages.find((p) => p.path === route.path);
+    if (existing !== undefined) {
+      (existing.methods as { method: string; handler: string }[]).push({
+        method: planned.method,
+        handler: planned.handler,
+      });
+      continue;
+    }
+    const schema = {
+      params: paramsSchema(route.params, true),
+      querystring: paramsSchema(route.query, false),
+    };
+    pages.push({
+      path: route.path,
+      quotedPath: quote(route.path),
+      methods: [{ method: planned.method, handler: planned.handler }],
+      options: schema.params === undefined && schema.querystring === undefined ? '' : literal({ schema }),
+    });
+  }
+
   const helperTopics = new Set<string>();
   const helperTables = new Set<string>();
-  const wiringTopics = new Set<string>();
   for (const item of [
     ...Object.values(topology.agents),
     ...Object.values(topology.tasks),
     ...Object.values(topology.timers),
     ...Object.values(topology.crontabs),
     ...Object.values(topology.services),
+    ...Object.values(topology.routes),
   ]) {
     for (const t of item.tables) helperTables.add(tableIdent(t));
     for (const t of item.sendsTo) helperTopics.add(topicIdent(t));
@@ -325,18 +466,32 @@ function templateContext(topology: Topology, hash: string): TemplateContext {
     hasAgents: agents.length > 0,
     wiringHelperImports: [
       ...(agents.length > 0 ? ['agentContext'] : []),
-      ...(tasks.length + timers.length + crontabs.length + services.length > 0 ? ['jobContext'] : []),
+      ...(tasks.length + timers.length + crontabs.length + services.length + routes.length > 0
+        ? ['jobContext']
+        : []),
       ...(tasks.length > 0 ? ['taskAccess'] : []),
       ...(timers.length > 0 ? ['timerAccess'] : []),
       ...(crontabs.length > 0 ? ['crontabAccess'] : []),
       ...(services.length > 0 ? ['serviceAccess'] : []),
+      ...(routes.length > 0 ? ['routeAccess', 'routeRequest'] : []),
+      ...(Object.values(topology.routes).some((r) => r.request !== undefined && r.request in topology.models)
+        ? ['validBody']
+        : []),
     ].sort(),
+    routes,
+    pages,
+    routeTypeModels: modelsOf(Object.values(topology.routes).flatMap((r) => [r.request, r.response])),
+    routeBodyModels: modelsOf(Object.values(topology.routes).map((r) => r.request)),
+    wiringTableImports: [...routeTables].sort(),
     hasCodecs: Object.keys(topology.codecs).length > 0,
     hasJobs: tasks.length + timers.length + crontabs.length + services.length > 0,
   };
 }
 
-function tableExpression(table: TableDef, spec: (type: TypeRef | undefined) => unknown): string {
+function tableExpressions(
+  table: TableDef,
+  spec: (type: TypeRef | undefined) => unknown,
+): { base: { ident: string; expression: string } | undefined; expression: string } {
   const isSet = table.kind === 'set' || table.kind === 'setGlobal';
   const method = { table: 'table', global: 'globalTable', set: 'setTable', setGlobal: 'setGlobalTable' }[
     table.kind
@@ -351,9 +506,12 @@ function tableExpression(table: TableDef, spec: (type: TypeRef | undefined) => u
     keyIndex: table.keyIndex ? true : undefined,
     help: table.description,
   });
-  let expression = `app.${method}(${quote(table.name)}, ${options})`;
+  const declaration = `app.${method}(${quote(table.name)}, ${options})`;
   const window = table.window;
-  if (window !== undefined) {
+  if (window === undefined) return { base: undefined, expression: declaration };
+  const base = { ident: baseTableIdent(table.name), expression: declaration };
+  let expression = base.ident;
+  {
     const windowOptions = literal({
       expires: window.expires,
       grace: window.grace === 0 ? undefined : window.grace,
@@ -370,7 +528,7 @@ function tableExpression(table: TableDef, spec: (type: TypeRef | undefined) => u
       expression += `\n  .relativeToField(${quote(window.field)})`;
     }
   }
-  return expression;
+  return { base, expression };
 }
 
 /** Agents ordered so that an agent used as another's sink is declared first; otherwise file order. */

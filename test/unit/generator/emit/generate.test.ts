@@ -61,7 +61,7 @@ describe('renderTopology', () => {
     assert.match(code, /default: \(\) => \(0\)/);
   });
 
-  it('plans one stub per agent, task, timer, crontab and service, and a codecs stub', async () => {
+  it('plans one stub per agent, task, timer, crontab, service and route, and a codecs stub', async () => {
     const topology = load(EXAMPLE_TEXT);
     const plan = planGeneration(topology);
     assert.deepEqual(
@@ -75,6 +75,10 @@ describe('renderTopology', () => {
         'src/timers/publish-stats.ts',
         'src/crontabs/daily-report.ts',
         'src/services/exchange-rates.ts',
+        'src/views/account-total.ts',
+        'src/views/account-spending.ts',
+        'src/views/account-alerts.ts',
+        'src/views/submit-payment.ts',
       ],
     );
     const rendered = await renderTopology(topology);
@@ -83,6 +87,21 @@ describe('renderTopology', () => {
         (s) => s.path === 'src/codecs.ts' && s.content.includes("registerCodec('gzip-json'"),
       ),
     );
+  });
+
+  it('registers routes with key routing, parameter schemas and model-checked bodies', async () => {
+    const wiring = (await renderTopology(load(EXAMPLE_TEXT))).files.find((f) => f.path.endsWith('wiring.ts'));
+    const code = wiring?.content ?? '';
+    assert.match(
+      code,
+      /app\.page\('\/accounts\/:account\/spending', \{\n {2}get: app\.tableRoute\(hourlySpendTableBase, \{ matchInfo: 'account' \}/,
+    );
+    assert.match(code, /get: app\.topicRoute\(fraudAlertsTopic, \{ queryParam: 'account' \}/);
+    assert.match(
+      code,
+      /post: \(request, reply\) => submitPaymentView\.handler\(routeRequest\(request, reply, validBody\(Payment, request\.body\)\)/,
+    );
+    assert.match(code, /required: \['account'\]/);
   });
 
   it('changes the hash for a one-character change and not for the $schema', async () => {
