@@ -260,6 +260,9 @@ export class Agent<K = unknown, V = unknown, Y = unknown> implements SendTarget<
   async stop(timeoutMs: number): Promise<boolean> {
     this.running = false;
     for (const actor of this.actors) actor.stopped = true;
+    // Channel readers wait on the channel itself: end their waits (topic buffers are closed by the engine).
+    this.sharedSource?.close?.();
+    for (const actor of this.actors) if (actor.source !== this.sharedSource) actor.source.close?.();
     const all = Promise.all(this.actors.map((a) => a.running));
     let timer: NodeJS.Timeout | undefined;
     const finished = await Promise.race([

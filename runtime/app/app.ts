@@ -418,7 +418,13 @@ export class App implements ChannelHost, AgentHost<App> {
    * Starts the app: 'worker' runs everything; 'client' the producer and RPC replies (for callers
    * of agent.ask); 'producer' only the producer.
    */
-  async start(mode: EngineMode = 'worker'): Promise<void> {
+  start(mode: EngineMode = 'worker'): Promise<void> {
+    // One start per run: maybeStartClient() during a worker's own start-up joins that start.
+    this.starting ??= this.startIn(mode);
+    return this.starting;
+  }
+
+  private async startIn(mode: EngineMode): Promise<void> {
     await this.signal(this.onBeforeConfigured, this);
     await this.signal(this.onConfigured, this.settings);
     await this.signal(this.onAfterConfigured, this);

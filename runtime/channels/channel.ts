@@ -74,11 +74,27 @@ export class Channel<K = unknown, V = unknown> implements SendTarget<K, V>, Stre
     return new Stream<K, V>(this.openSource(), this.host);
   }
 
+  /** A reader of the channel; close() ends its pending and later reads (the channel stays open). */
   openSource(): EventSource<K, V> {
     const buffer = this.buffer;
+    let closed = false;
+    let pending: { cancel(): void } | undefined;
     return {
       name: this.name,
-      next: () => buffer.shift(),
+      next: async () => {
+        if (closed) return undefined;
+        const read = buffer.cancellableShift();
+        pending = read;
+        try {
+          return await read.promise;
+        } finally {
+          pending = undefined;
+        }
+      },
+      close: () => {
+        closed = true;
+        pending?.cancel();
+      },
     };
   }
 

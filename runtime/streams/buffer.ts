@@ -54,6 +54,30 @@ export class StreamBuffer<T> {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
+  /**
+   * Like shift(), but `cancel()` ends the wait with undefined and withdraws it, so no item pushed
+   * later is handed to a reader that is gone.
+   */
+  cancellableShift(): { promise: Promise<T | undefined>; cancel(): void } {
+    const item = this.take();
+    if (item !== undefined || this.closed) return { promise: Promise.resolve(item), cancel: () => {} };
+    let waiter!: (item: T | undefined) => void;
+    const promise = new Promise<T | undefined>((resolve) => {
+      waiter = resolve;
+    });
+    this.waiters.push(waiter);
+    return {
+      promise,
+      cancel: () => {
+        const index = this.waiters.indexOf(waiter);
+        if (index >= 0) {
+          this.waiters.splice(index, 1);
+          waiter(undefined);
+        }
+      },
+    };
+  }
+
   /** The next item if one is buffered, without waiting. */
   take(): T | undefined {
     if (this.head >= this.items.length) return undefined;

@@ -23,6 +23,7 @@ describe('agent RPC reply topic on the real broker', { timeout: 60_000 }, () => 
       replyCreateTopic: true,
       replyExpires: 120,
       logLevel: 'warn',
+      webEnabled: false,
     });
     apps.push(app);
     await app.startClient();

@@ -45,6 +45,7 @@ describe('broker security against SASL_SSL and SSL listeners', { timeout: 300_00
       brokerHeartbeatInterval: 1,
       brokerRebalanceTimeout: 10,
       shutdownTimeout: 5,
+      webEnabled: false,
       logLevel: 'error',
       ...settings,
     });

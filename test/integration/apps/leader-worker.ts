@@ -14,6 +14,7 @@ const app = new App(appId, {
   brokerHeartbeatInterval: 1,
   brokerRebalanceTimeout: 10,
   shutdownTimeout: 3,
+  webEnabled: false,
 });
 
 const say = (line: string) => console.log(`${line} pid=${process.pid} at=${Date.now()}`);

@@ -23,6 +23,7 @@ const app = new App(appId, {
   brokerHeartbeatInterval: 1,
   brokerRebalanceTimeout: 10,
   shutdownTimeout: 3,
+  webEnabled: false,
 });
 
 const double = app.agent<Buffer, { n: number }, Doubled>(

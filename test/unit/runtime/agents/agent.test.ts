@@ -120,6 +120,24 @@ describe('Agent', () => {
     assert.equal(starts, 4, 'the first run and 3 restarts');
   });
 
+  it('an agent reading a channel stops at once, without waiting out shutdownTimeout', async () => {
+    const logs = captureLogs();
+    const app = memoryApp('channel-stop', { shutdownTimeout: 30 });
+    (app as unknown as { log: unknown }).log = logs.logger;
+    const channel = app.channel<string, number>();
+    const seen: number[] = [];
+    app.agent(channel, { name: 'channel-reader' }, async (stream) => {
+      for await (const v of stream) seen.push(v);
+    });
+    await app.start();
+    await channel.send({ value: 1 });
+    await eventually('the value reached the agent', () => seen.length === 1);
+    await app.stop();
+    assert.deepEqual(logs.messages('warn').filter((m) => /did not finish/.test(m)), []);
+    await channel.send({ value: 2 });
+    assert.equal(channel.size, 1, 'the stopped reader did not take the next value');
+  });
+
   it('a stuck agent does not block shutdown beyond shutdownTimeout', async () => {
     const app = memoryApp('stuck', { shutdownTimeout: 0.3 });
     const topic = app.topic('t', { keyType: 'string', valueType: 'json' });

@@ -21,6 +21,7 @@ function worker(id: string, broker: string, settings: Record<string, unknown> = 
     topicPartitions: 2,
     logLevel: 'silent',
     shutdownTimeout: 2,
+    webEnabled: false,
     ...settings,
   });
   apps.push(app);

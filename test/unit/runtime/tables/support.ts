@@ -36,6 +36,7 @@ export function tableApp(options: TableAppOptions = {}): App {
     topicPartitions: 4,
     brokerCommitInterval: 0.05,
     logLevel: 'error',
+    webEnabled: false,
     datadir: tempDir(),
     ...options.settings,
   });

@@ -43,6 +43,7 @@ const fast = (broker: string) => ({
   brokerRebalanceTimeout: 10,
   shutdownTimeout: 5,
   logLevel: 'warn' as const,
+  webEnabled: false,
 });
 
 interface Numbered {
