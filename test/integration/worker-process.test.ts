@@ -129,7 +129,10 @@ describe('worker processes on the real broker', { skip, timeout: 240_000 }, () =
     const killed = await first.exited(10_000);
     assert.equal(killed.signal, 'SIGKILL');
     const seenAtKill = collected.ids.size;
-    assert.ok(seenAtKill < total, `the first worker finished everything (${seenAtKill}) before it was killed`);
+    assert.ok(
+      seenAtKill < total,
+      `the first worker finished everything (${seenAtKill}) before it was killed`,
+    );
     const second = start(appId, input, output);
     await second.waitFor(/ready/);
     await until(

@@ -133,7 +133,10 @@ describe('Agent', () => {
     await channel.send({ value: 1 });
     await eventually('the value reached the agent', () => seen.length === 1);
     await app.stop();
-    assert.deepEqual(logs.messages('warn').filter((m) => /did not finish/.test(m)), []);
+    assert.deepEqual(
+      logs.messages('warn').filter((m) => /did not finish/.test(m)),
+      [],
+    );
     await channel.send({ value: 2 });
     assert.equal(channel.size, 1, 'the stopped reader did not take the next value');
   });
