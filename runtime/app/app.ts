@@ -86,7 +86,8 @@ export class App implements ChannelHost, AgentHost<App> {
    * `assignor.whenAssigned(generation)` gives who holds which partition, actives and standbys.
    */
   readonly assignor: FaustgenAssignor = new FaustgenAssignor({
-    url: () => this.settings.canonicalUrl,
+    // The web server's URL once it listens (webPort 0 is then the bound port).
+    url: () => this.webServer?.canonicalUrl ?? this.settings.canonicalUrl,
     standbyReplicas: () => this.settings.tableStandbyReplicas,
     logger: {
       debug: (message, extra) => this.log.debug(message, extra),

@@ -1,9 +1,14 @@
 import type { Topic } from '../channels/topic.js';
 import { javaPartition } from '../channels/partitioner.js';
 import { HttpProblem } from './errors.js';
-import type { Forwarder } from './forward.js';
 import { type OwnershipSource, type OwnershipState, place } from './ownership.js';
-import { FORWARDED_HEADER, type KeySource, type WebHandler, type WebRequest } from './types.js';
+import {
+  FORWARDED_HEADER,
+  type KeySource,
+  type WebHandler,
+  type WebReply,
+  type WebRequest,
+} from './types.js';
 
 /** A table as key-owned routes need it. */
 export interface RoutableTable {
@@ -19,7 +24,8 @@ export interface RoutableTable {
 export interface KeyRouteContext {
   state: OwnershipState;
   source: OwnershipSource;
-  forwarder: Forwarder;
+  /** Sends the request to the owner and relays its answer. */
+  forward(request: WebRequest, reply: WebReply, ownerUrl: string): Promise<WebReply>;
   /** Partition count of a topic (the broker's), for topic routes. */
   partitionCount(topic: string): Promise<number>;
   /** Whether this worker consumes the partition now. */
@@ -107,7 +113,7 @@ export function tableRoute(
       return handler(request, reply);
     }
     context.served('forwarded');
-    return context.forwarder.forward(request, reply, placement.url);
+    return context.forward(request, reply, placement.url);
   };
 }
 
@@ -137,6 +143,6 @@ export function topicRoute(
       return handler(request, reply);
     }
     context.served('forwarded');
-    return context.forwarder.forward(request, reply, placement.url);
+    return context.forward(request, reply, placement.url);
   };
 }

@@ -6,7 +6,7 @@ export interface OwnershipSource {
   /** The latest cluster assignment read from the group (undefined before the first). */
   cluster(): ClusterAssignment | undefined;
   /** This worker's canonical URL. */
-  readonly selfUrl: string;
+  selfUrl(): string;
 }
 
 export type Placement =
@@ -81,7 +81,7 @@ export function place(
   if (isLocal()) return { kind: 'local', partition };
   const url = cluster.urlFor(topic, partition);
   if (!url) throw new Unavailable(`no worker owns partition ${partition} of ${topic} now`);
-  if (sameUrl(url, source.selfUrl)) {
+  if (sameUrl(url, source.selfUrl())) {
     throw new Unavailable(`partition ${partition} of ${topic} is moving to this worker`);
   }
   if (forwardedBy !== undefined) {

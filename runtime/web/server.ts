@@ -14,6 +14,7 @@ import {
   fieldOf,
   ResponseSchemaError,
   statusText,
+  Unavailable,
 } from './errors.js';
 import { Forwarder } from './forward.js';
 import { type KeyRouteContext, type RoutableTable, tableRoute, topicRoute, typedKey } from './key-routes.js';
@@ -75,6 +76,20 @@ export class WebServer {
     return { ...this.counts };
   }
 
+  /**
+   * The URL other workers reach this one at: the canonicalUrl setting, with the bound port when
+   * it names port 0 (webPort 0 picks a free port at the start).
+   */
+  get canonicalUrl(): string {
+    const configured = this.app.conf.canonicalUrl;
+    const address = this.boundAddress;
+    if (address?.kind !== 'tcp') return configured;
+    const url = new URL(configured);
+    if (url.port !== '0') return configured;
+    url.port = String(address.port);
+    return url.toString().replace(/\/$/, '');
+  }
+
   /** Where the server listens (after the start). */
   get address(): WebAddress | undefined {
     return this.boundAddress;
@@ -96,7 +111,7 @@ export class WebServer {
       },
       onReady: () => {
         this.state.markReady();
-        this.log.info('web: ready', { url: this.app.conf.canonicalUrl });
+        this.log.info('web: ready', { url: this.canonicalUrl });
       },
       onStop: () => this.state.markStopping(),
       onStopped: () => this.stop(),
@@ -126,7 +141,6 @@ export class WebServer {
     if (conf.webSslContext) options.https = tlsOptions(conf.webSslContext);
     const fastify = Fastify(options as FastifyServerOptions);
     this.fastify = fastify;
-    this.forwarder = new Forwarder({ selfUrl: conf.canonicalUrl, timeoutMs: FORWARD_TIMEOUT_MS });
     this.app.onRebalanceComplete.connect(() => {
       void this.settleRebalance(this.state.currentGeneration);
     });
@@ -142,9 +156,10 @@ export class WebServer {
     });
     for (const route of this.routes.freeze()) this.register(fastify, route);
     this.boundAddress = await this.listen(fastify);
+    this.forwarder = new Forwarder({ selfUrl: this.canonicalUrl, timeoutMs: FORWARD_TIMEOUT_MS });
     this.log.info('web: listening', {
       address: describe(this.boundAddress),
-      canonicalUrl: conf.canonicalUrl,
+      canonicalUrl: this.canonicalUrl,
     });
   }
 
@@ -163,13 +178,14 @@ export class WebServer {
   private keyContext(): KeyRouteContext {
     return {
       state: this.state,
-      source: { cluster: () => this.app.assignor.current(), selfUrl: this.app.conf.canonicalUrl },
-      forwarder: {
-        forward: (request, reply, url) => {
-          if (!this.forwarder) throw new Error('web: the server is not running');
-          return this.forwarder.forward(request, reply, url);
-        },
-      } as Forwarder,
+      source: {
+        cluster: () => this.app.assignor.current(),
+        selfUrl: () => this.canonicalUrl,
+      },
+      forward: (request, reply, url) => {
+        if (!this.forwarder) throw new Unavailable('the web server is not running');
+        return this.forwarder.forward(request, reply, url);
+      },
       partitionCount: (topic) => this.partitionCount(topic),
       consumes: (topic, partition) =>
         this.app.assignment().some((tp) => tp.topic === topic && tp.partition === partition),
@@ -203,9 +219,12 @@ export class WebServer {
 
   private view(): WorkerView {
     const app = this.app;
+    const server = this;
     return {
       appId: app.appId,
-      canonicalUrl: app.conf.canonicalUrl,
+      get canonicalUrl() {
+        return server.canonicalUrl;
+      },
       status: () => workerStatus(this.state),
       monitorSnapshot: () => app.monitor.snapshot(),
       tables: () => app.tables.all().map((table) => tableView(table as unknown as ViewableTable)),

@@ -32,7 +32,7 @@ describe('placing a key partition', () => {
   it('is local when this worker serves the partition', () => {
     const placement = place(
       readyState(),
-      { cluster: () => cluster(1), selfUrl: SELF },
+      { cluster: () => cluster(1), selfUrl: () => SELF },
       't-changelog',
       1,
       () => true,
@@ -44,7 +44,7 @@ describe('placing a key partition', () => {
   it("is the owner's URL when another worker owns it", () => {
     const placement = place(
       readyState(),
-      { cluster: () => cluster(1), selfUrl: SELF },
+      { cluster: () => cluster(1), selfUrl: () => SELF },
       't-changelog',
       3,
       () => false,
@@ -54,7 +54,7 @@ describe('placing a key partition', () => {
   });
 
   it('is unavailable before the first recovery, during a rebalance and while stopping', () => {
-    const source = { cluster: () => cluster(1), selfUrl: SELF };
+    const source = { cluster: () => cluster(1), selfUrl: () => SELF };
     const starting = new OwnershipState();
     assert.throws(() => place(starting, source, 't-changelog', 1, () => true, undefined), /starting/);
     const rebalancing = readyState();
@@ -76,7 +76,7 @@ describe('placing a key partition', () => {
       () =>
         place(
           readyState(),
-          { cluster: () => cluster(1), selfUrl: SELF },
+          { cluster: () => cluster(1), selfUrl: () => SELF },
           't-changelog',
           3,
           () => false,
@@ -90,7 +90,7 @@ describe('placing a key partition', () => {
   });
 
   it('is unavailable when nobody owns the partition or the assignment names this worker but it does not serve it', () => {
-    const source = { cluster: () => cluster(1), selfUrl: SELF };
+    const source = { cluster: () => cluster(1), selfUrl: () => SELF };
     assert.throws(
       () => place(readyState(), source, 'other-topic', 0, () => false, undefined),
       /no worker owns/,

@@ -201,7 +201,9 @@ describe('web server (memory://)', () => {
     const tables = router.body.tables as Record<string, { partitions: Record<string, string> }>;
     const partitions = tables.counts?.partitions ?? {};
     assert.equal(Object.keys(partitions).length, 4);
-    for (const url of Object.values(partitions)) assert.equal(url, app.conf.canonicalUrl);
+    // webPort 0: the URL the workers share carries the port the server was given.
+    assert.equal(app.web.canonicalUrl, base);
+    for (const url of Object.values(partitions)) assert.equal(url, base);
   });
 
   it('serves /stats with agents and /dashboard as HTML', async () => {
