@@ -248,6 +248,7 @@ export class WebServer {
       schema: requestSchema,
       bodyLimit,
       handler: async (request, reply) => {
+        if (route.options.needsTables) this.state.assertServing();
         const result = await route.handler(request as never, reply);
         if (reply.sent || result === reply) return reply;
         if (result === undefined) return reply.code(204).send();

@@ -34,6 +34,11 @@ export interface PageSchema {
 
 export interface PageOptions {
   schema?: PageSchema;
+  /**
+   * The page reads tables: it answers 503 with Retry-After until the first recovery is done and
+   * while a rebalance moves partitions (key-owned routes always do).
+   */
+  needsTables?: boolean;
   /** Largest request body accepted, in bytes (default: the server's, 1 MiB). Bigger ones get 413. */
   bodyLimit?: number;
 }

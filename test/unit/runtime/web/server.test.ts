@@ -60,6 +60,7 @@ describe('web server (memory://)', () => {
     app.page('/wrong-answer', () => ({ total: 'many' }), {
       schema: { response: { 200: { type: 'object', properties: { total: { type: 'integer' } } } } },
     });
+    app.page('/total', () => ({ total: counts.size }), { needsTables: true });
     const api = app.blueprint('/api');
     api.page('/ping', () => ({ pong: true }));
     api.blueprint('/v2').page('/ping', () => ({ pong: 2 }));
@@ -103,6 +104,26 @@ describe('web server (memory://)', () => {
       assert.deepEqual(answer.body, { word, count: index + 1 });
     }
     assert.equal(app.web.keyRouteCounts.forwarded, 0);
+  });
+
+  it('answers 503 with Retry-After on table pages while a rebalance is under way', async () => {
+    assert.deepEqual((await get('/total')).body, { total: words.length });
+    const generation = app.web.state.currentGeneration;
+    app.web.state.rebalanceStarted(generation + 1);
+    try {
+      for (const path of ['/total', '/count/apple', '/table/counts/apple']) {
+        const answer = await get(path);
+        assert.equal(answer.status, 503, path);
+        assert.equal(answer.headers.get('retry-after'), '1', path);
+        assert.match(String(answer.body.message), /a rebalance is under way/);
+      }
+      assert.equal((await get('/health/ready')).status, 503);
+      assert.equal((await get('/api/ping')).status, 200, 'pages without tables keep answering');
+    } finally {
+      // Back to the generation the group really has.
+      app.web.state.rebalanceStarted(generation);
+      app.web.state.rebalanceSettled(generation);
+    }
   });
 
   it('validates params and bodies against the schema and names the field', async () => {
