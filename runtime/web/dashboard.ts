@@ -89,6 +89,13 @@ export const DASHBOARD_HTML = `<!doctype html>
       if (index === 0) ctx.moveTo(x, y); else ctx.lineTo(x, y);
     });
     ctx.stroke();
+    // The latest reading as a dot, so the first seconds show something too.
+    var last = history[history.length - 1];
+    if (last) {
+      ctx.fillStyle = '#1565c0'; ctx.beginPath();
+      ctx.arc(pad + ((w - pad) * (HISTORY_MS - (now - last.t))) / HISTORY_MS, h - pad - ((h - 2 * pad) * last.v) / max, 3, 0, 2 * Math.PI);
+      ctx.fill();
+    }
   }
   function render(stats) {
     var m = stats.monitor;
