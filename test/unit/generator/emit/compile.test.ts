@@ -1,0 +1,97 @@
+/**
+ * The generated code and the scaffolded stubs type-check against the runtime, for the example and
+ * for topologies that use the corners the example does not (no sections at all; agent sinks to
+ * agents, channels of json, set-global and now-relative windowed tables, two methods on one path,
+ * integer params, request models).
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { packageRoot } from '../../../../generator/emit/templates.js';
+import { generateProject } from '../../../../generator/write/project.js';
+import { EXAMPLE_TEXT, type JsonObject, tempProject } from '../support.js';
+
+const run = promisify(execFile);
+
+const TSCONFIG = {
+  compilerOptions: {
+    target: 'ES2022',
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    strict: true,
+    noUncheckedIndexedAccess: true,
+    skipLibCheck: true,
+    types: ['node'],
+    noEmit: true,
+  },
+  include: ['src'],
+};
+
+async function typeCheck(topology: JsonObject | string): Promise<void> {
+  const { dir, cleanup } = tempProject(topology);
+  try {
+    const result = await generateProject({ projectDir: dir });
+    assert.deepEqual(result.errors, []);
+    const root = packageRoot();
+    mkdirSync(join(dir, 'node_modules'));
+    symlinkSync(root, join(dir, 'node_modules', 'faustgen'));
+    symlinkSync(join(root, 'node_modules', '@types'), join(dir, 'node_modules', '@types'));
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(TSCONFIG));
+    writeFileSync(
+      join(dir, 'src', 'main.ts'),
+      "import { app } from './generated/index.js';\n\nawait app.main([]);\n",
+    );
+    try {
+      await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', dir], { cwd: dir });
+    } catch (error) {
+      assert.fail(`tsc failed:\n${(error as { stdout?: string }).stdout ?? String(error)}`);
+    }
+  } finally {
+    cleanup();
+  }
+}
+
+describe('generated projects type-check', () => {
+  it('the example with its scaffolded stubs', () => typeCheck(EXAMPLE_TEXT));
+
+  it('a topology with nothing but the app', () => typeCheck({ app: { id: 'empty' } }));
+
+  it('a topology using the corners the example does not', () =>
+    typeCheck({
+      app: { id: 'corners' },
+      models: {
+        Thing: { schema: { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] } },
+      },
+      topics: { inbox: { valueType: 'Thing' }, out: { keyType: 'string', valueType: 'json' } },
+      channels: { c: { valueType: 'json' } },
+      tables: {
+        t: { kind: 'setGlobal', keyType: 'string', valueType: 'string' },
+        w: {
+          keyType: 'string',
+          valueType: 'number',
+          default: 0,
+          window: { type: 'tumbling', size: '1m', relativeTo: 'now' },
+        },
+      },
+      agents: {
+        a: { source: { topic: 'inbox' }, sinks: [{ agent: 'b' }], tables: ['w'] },
+        b: { source: { topic: 'out' }, sinks: [{ channel: 'c' }] },
+        cc: { source: { channel: 'c' }, tables: ['t'], sendsTo: ['out'] },
+      },
+      routes: {
+        r: {
+          method: 'POST',
+          path: '/things/:id',
+          params: { id: 'integer' },
+          request: 'Thing',
+          response: 'Thing',
+          sendsTo: ['inbox'],
+        },
+        r2: { method: 'GET', path: '/things/:id', params: { id: 'integer' } },
+      },
+    }));
+});
