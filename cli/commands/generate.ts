@@ -1,4 +1,4 @@
-import { watch } from 'node:fs';
+import { type FSWatcher, watch } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, Flags } from '@oclif/core';
 import { PROJECT_TEMPLATE_DIR } from '../../generator/emit/templates.js';
@@ -72,18 +72,42 @@ export default class Generate extends Command {
         });
       }, 150);
     };
-    // Watch the folder, not the file: editors replace files on save.
-    const watchers = [
-      watch(resolve(topologyFile, '..'), (_event, name) => {
-        if (name !== null && resolve(topologyFile, '..', name) === topologyFile) schedule();
+    // Watch folders, not files: editors replace files on save. `.faustgen/` is watched once it exists.
+    const topologyDir = resolve(topologyFile, '..');
+    const watchers: FSWatcher[] = [];
+    let templatesWatched = false;
+    const watchTemplates = () => {
+      if (templatesWatched) return;
+      try {
+        watchers.push(
+          watch(join(projectDir, '.faustgen'), { recursive: true }, (_event, name) => {
+            if (name?.startsWith('templates')) schedule();
+          }),
+        );
+        templatesWatched = true;
+      } catch {
+        // No .faustgen/ yet: the project folder's watcher attaches it when it appears.
+      }
+    };
+    watchers.push(
+      watch(projectDir, (_event, name) => {
+        if (name === '.faustgen') {
+          watchTemplates();
+          schedule();
+        }
+        if (name !== null && topologyDir === projectDir && join(projectDir, name) === topologyFile)
+          schedule();
       }),
-    ];
-    const templates = join(projectDir, PROJECT_TEMPLATE_DIR);
-    try {
-      watchers.push(watch(templates, { recursive: true }, schedule));
-    } catch {
-      // No project templates: nothing to watch there.
+    );
+    if (topologyDir !== projectDir) {
+      watchers.push(
+        watch(topologyDir, (_event, name) => {
+          if (name !== null && join(topologyDir, name) === topologyFile) schedule();
+        }),
+      );
     }
+    watchTemplates();
+    const templates = join(projectDir, PROJECT_TEMPLATE_DIR);
     this.log(`watching ${topologyFile} and ${templates} (Ctrl-C to stop)`);
     return new Promise((done) => {
       const stop = () => {
