@@ -38,6 +38,11 @@ export interface WindowHost<V> {
   configureChangelog(config: WindowChangelogConfig): void;
   localMeta(partition: number, name: string): string | undefined;
   setLocalMeta(partition: number, name: string, value: string | undefined): Promise<void>;
+  /**
+   * Optional: `flush` is awaited at a graceful stop before the store closes, so the watermarks of
+   * closes still running are recorded (without it they fire again after the restart).
+   */
+  addFlusher?(flush: () => Promise<void>): void;
 }
 
 /** A windowed key as onWindowClose receives it: Faust's `(key, (start, end))`. */

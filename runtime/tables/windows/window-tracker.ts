@@ -135,11 +135,15 @@ export class WindowTracker {
   }
 
   /**
-   * The partition's keys after recovery. `watermark` is the one recorded with the data (undefined
-   * when none was, e.g. a partition new to this worker): then the latest event time the keys
-   * prove (an event at or after a window's start created each key) is taken, a lower bound of
-   * the true watermark, so a window may be handed out again after such a move (at least once). Windows closing at or below the watermark count as already closed
-   * (they are not handed out again); those already expired are returned for dropping.
+   * The partition's keys after recovery. `watermark` is the one recorded with the data once the
+   * closes it caused had completed; windows closing at or below it count as closed (not handed out
+   * again), and those already expired are returned for dropping.
+   *
+   * Without a record (a partition new to this worker, after a move or a crash elsewhere), the keys
+   * prove an event time: an event at or after a window's start created each key. Closes caused by
+   * the last events before a crash may not have completed, so only windows that closed more than
+   * one window span + grace of event time before that proof count as closed; the more recent ones
+   * are handed out again when the watermark passes them (at least once).
    */
   restore(
     partition: number,
@@ -149,12 +153,15 @@ export class WindowTracker {
     const state = new PartitionWindows();
     this.partitions.set(partition, state);
     const entries = [...keys];
-    state.watermark =
-      watermark ??
-      entries.reduce(
+    if (watermark !== undefined) {
+      state.watermark = watermark;
+    } else {
+      const proven = entries.reduce(
         (latest, { range }) => Math.max(latest, this.window.earliestEventTime(range)),
         Number.NEGATIVE_INFINITY,
       );
+      state.watermark = proven - this.window.span - this.window.grace;
+    }
     const expired = new Map<string, TrackedWindow>();
     for (const { range, key } of entries) {
       if (state.watermark >= this.window.expiresAt(range)) {

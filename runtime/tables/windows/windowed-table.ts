@@ -9,9 +9,10 @@
  * time written at; a window closes once the watermark reaches its end + grace, onWindowClose fires
  * once for each of its keys, and later (late) writes to it are dropped; its data is dropped once
  * the watermark passes its end + expires. Keys restored from the changelog take part too. The
- * watermark is recorded with the partition's data after the closes it caused, so a restart does not
- * fire them again; a partition that moved from another worker without it takes the latest event
- * time its keys prove, so a close may fire again there (at least once).
+ * watermark is recorded with the partition's data once the closes it caused have completed, so a
+ * graceful restart fires none again and a crash fires again only what had not completed (at least
+ * once). A partition new to a worker (moved) has no record: windows that closed within one window
+ * span + grace of the event time its keys prove fire again there (see WindowTracker.restore).
  */
 import { currentEvent } from '../../agents/context.js';
 import type { Event } from '../../channels/event.js';
@@ -277,6 +278,8 @@ export class WindowedTable<K, V> {
     }
     const window = windowOrRelativity as Window;
     this.core = new WindowedCore(hostOrCore, window, options);
+    const core = this.core;
+    hostOrCore.addFlusher?.(() => core.flush());
     hostOrCore.configureChangelog({
       deleting: true,
       ...(window.expires !== undefined ? { retentionMs: Math.ceil(retentionSeconds(window) * 1000) } : {}),

@@ -17,6 +17,7 @@ export class FakeHost<V> implements WindowHost<V> {
   readonly changelog: [number, string, V | null][] = [];
   readonly evicted: [number, string][] = [];
   changelogConfig: WindowChangelogConfig | undefined;
+  readonly flushers: (() => Promise<void>)[] = [];
 
   constructor(readonly options: WindowHostOptions<V> = {}) {}
 
@@ -71,6 +72,10 @@ export class FakeHost<V> implements WindowHost<V> {
   async setLocalMeta(partition: number, name: string, value: string | undefined): Promise<void> {
     if (value === undefined) this.meta.delete(`${partition}/${name}`);
     else this.meta.set(`${partition}/${name}`, value);
+  }
+
+  addFlusher(flush: () => Promise<void>): void {
+    this.flushers.push(flush);
   }
 
   /** Keys of a partition, as text. */

@@ -99,21 +99,27 @@ describe('WindowTracker', () => {
     assert.deepEqual(next.expired, [{ range: [20, 29.9], keys: ['closed-before'] }], 'restored keys expire');
   });
 
-  it('without a recorded watermark, the latest event time the keys prove is taken (a lower bound)', () => {
+  it('without a recorded watermark, windows closed more than a span + grace before the proven time stay closed', () => {
     const tracker = new WindowTracker(new TumblingWindow(10, { grace: 5 }));
     tracker.restore(
       0,
       [
-        { range: [0, 9.9], key: 'a' },
-        { range: [10, 19.9], key: 'b' },
+        { range: [0, 9.9], key: 'old' },
+        { range: [20, 29.9], key: 'recent' },
+        { range: [40, 49.9], key: 'open' },
       ],
       undefined,
     );
-    assert.equal(tracker.watermark(0), 10);
-    // [0, 9.9] closes at 15 > 10: it may have closed before the move, so it is handed out (at least once)
-    assert.deepEqual(tracker.advance(0, 15).closed, [{ range: [0, 9.9], keys: ['a'] }]);
+    // the keys prove event time 40; 40 - (10 + 5) = 25 counts as closed for sure
+    assert.equal(tracker.watermark(0), 25);
+    assert.deepEqual(
+      tracker.advance(0, 40).closed,
+      [{ range: [20, 29.9], keys: ['recent'] }],
+      'at least once',
+    );
+    assert.deepEqual(tracker.advance(0, 55).closed, [{ range: [40, 49.9], keys: ['open'] }]);
     const sliding = new WindowTracker(new SlidingWindow(10, 5));
     sliding.restore(0, [{ range: [90, 105], key: 'x' }], undefined);
-    assert.equal(sliding.watermark(0), 100, 'a sliding key proves its own event time');
+    assert.equal(sliding.watermark(0), 85, 'a sliding key proves its own event time (100)');
   });
 });

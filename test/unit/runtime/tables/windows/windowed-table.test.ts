@@ -229,6 +229,31 @@ describe('WindowedTable: closing by event time', () => {
     );
   });
 
+  it('a crash before the watermark is recorded fires the window again after the restart (at least once)', async () => {
+    const host = counter();
+    const closes: string[] = [];
+    let release: () => void = () => {};
+    const first = tumbling<string, number>(host, 10, {
+      // still running when the worker dies: the watermark is recorded only after it settles
+      onWindowClose: ([key]) =>
+        new Promise<void>((resolve) => {
+          closes.push(key);
+          release = resolve;
+        }),
+    });
+    processing(eventAt(1_000), () => first.update('a', (v) => v + 1));
+    processing(eventAt(12_000), () => first.update('b', (v) => v + 1));
+    assert.deepEqual(closes, ['a']);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(host.meta.size, 0, 'nothing recorded while onWindowClose runs');
+    const second = tumbling<string, number>(host, 10, { onWindowClose: ([key]) => void closes.push(key) });
+    processing(eventAt(13_000, { generation: 2 }), () => second.update('b', (v) => v + 1));
+    assert.deepEqual(closes, ['a', 'a'], 'fired again after the crash');
+    release();
+    await Promise.all(host.flushers.map((flush) => flush()));
+    assert.equal(host.meta.get(`0/${WATERMARK_META}`), '12', 'a graceful stop awaits the flushers');
+  });
+
   it('a partition moved without a recorded watermark fires its windows at least once', () => {
     const host = counter();
     const closes: [WindowedKey<string>, number][] = [];
