@@ -247,6 +247,8 @@ export class FaustgenAssignor implements GroupAssignor {
   left(): void {
     this.stopped = true;
     this.latest = undefined;
+    // A later consumer (a restart in this process) numbers its generations anew.
+    this.cluster = undefined;
     const waiters = this.waiters;
     this.waiters = [];
     for (const waiter of waiters) waiter.reject(new Error('assignor: the consumer stopped'));
