@@ -138,7 +138,11 @@ describe('FaustgenAssignor', () => {
     assert.deepEqual(seen, [2]);
     assert.ok(before.standbys().length > 0);
     await assert.rejects(b.whenAssigned(3), /the consumer stopped/);
-    assert.equal(b.current(), undefined, 'a stopped member forgets the map (a restart numbers generations anew)');
+    assert.equal(
+      b.current(),
+      undefined,
+      'a stopped member forgets the map (a restart numbers generations anew)',
+    );
   });
 
   it('reads the group again while it is not stable', async () => {
