@@ -7,6 +7,7 @@ export interface BreakingChange {
     | 'table-key-type'
     | 'table-window'
     | 'table-kind'
+    | 'table-partitions'
     | 'source-partitions'
     | 'app-version';
   readonly message: string;
@@ -36,6 +37,13 @@ export function breakingChanges(previous: StateSnapshot, next: StateSnapshot): B
       changes.push({
         code: 'table-key-type',
         message: `table ${name}: key type ${before.keyType ?? 'json'} -> ${after.keyType ?? 'json'}; existing keys would not be found`,
+      });
+    }
+    // Manifests written before partitions were recorded have none: nothing to compare.
+    if (before.partitions !== undefined && before.partitions !== after.partitions) {
+      changes.push({
+        code: 'table-partitions',
+        message: `table ${name}: partitions ${before.partitions ?? 'default'} -> ${after.partitions ?? 'default'}; keys move away from their stored state`,
       });
     }
     if (before.window !== after.window) {

@@ -13,6 +13,8 @@ export interface TableState {
   readonly keyType: string | null;
   /** e.g. `hopping 3600/600`, or null when the table has no window. */
   readonly window: string | null;
+  /** Changelog partitions (null: the topicPartitions setting). */
+  readonly partitions: number | null;
 }
 
 /** What persisted state (changelogs, offsets, stores) depends on. */
@@ -38,6 +40,7 @@ export function stateOf(topology: Topology): StateSnapshot {
     tables[table.name] = {
       kind: table.kind,
       keyType: table.keyType ?? null,
+      partitions: table.partitions ?? null,
       window:
         w === undefined
           ? null

@@ -99,6 +99,8 @@ describe('generateProject', () => {
         'app-version',
         'source-partitions',
         'table-key-type',
+        'table-partitions',
+        'table-partitions',
         'table-removed',
         'table-window',
       ]);
