@@ -79,7 +79,9 @@ export function routerView(view: WorkerView): unknown {
         partitions: Object.fromEntries(
           Array.from({ length: table.partitions }, (_, partition) => [
             partition,
-            table.global ? 'every worker' : (cluster?.urlFor(table.changelogTopic, partition) ?? null),
+            table.global
+              ? 'every worker'
+              : ownerUrl(view, [table.changelogTopic, ...view.coPartitioned(table.partitions)], partition),
           ]),
         ),
       },
@@ -98,6 +100,15 @@ export function routerView(view: WorkerView): unknown {
     })),
     tables,
   };
+}
+
+function ownerUrl(view: WorkerView, topics: readonly string[], partition: number): string | null {
+  const cluster = view.cluster();
+  for (const topic of topics) {
+    const url = cluster?.urlFor(topic, partition);
+    if (url) return url;
+  }
+  return null;
 }
 
 /** /stats: the monitor's snapshot, plus tables, recovery and assignment (the dashboard reads it). */

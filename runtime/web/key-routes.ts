@@ -28,6 +28,11 @@ export interface KeyRouteContext {
   forward(request: WebRequest, reply: WebReply, ownerUrl: string): Promise<WebReply>;
   /** Partition count of a topic (the broker's), for topic routes. */
   partitionCount(topic: string): Promise<number>;
+  /**
+   * Topics read by this app's streams with `partitions` partitions: where a table partition's
+   * owner is found when the group's assignment does not list the changelog itself.
+   */
+  coPartitioned(partitions: number): readonly string[];
   /** Whether this worker consumes the partition now. */
   consumes(topic: string, partition: number): boolean;
   /** Counts answers by where they were served. */
@@ -103,7 +108,7 @@ export function tableRoute(
     const placement = place(
       context.state,
       context.source,
-      table.changelogTopic,
+      [table.changelogTopic, ...context.coPartitioned(table.partitions)],
       partition,
       () => table.activePartitions?.has(partition) ?? false,
       forwardedBy(request),

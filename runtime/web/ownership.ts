@@ -36,6 +36,11 @@ export class OwnershipState {
     return this.generation;
   }
 
+  /** The generation whose tables are recovered and whose group assignment was read. */
+  get settled(): number {
+    return this.settledGeneration;
+  }
+
   markReady(): void {
     this.ready = true;
   }
@@ -62,24 +67,35 @@ export class OwnershipState {
 
 /**
  * Places partition `partition` of `topic`: local when `isLocal()` says this worker serves it,
- * else the owner's URL from the cluster assignment. Throws Unavailable when the assignment is
+ * else the owner's URL from the cluster assignment. `topic` may list co-partitioned topics in
+ * order of preference: the owner is the first one's that has one. Throws Unavailable when the assignment is
  * stale, nobody owns the partition, or the request was already forwarded once (loop protection).
  */
 export function place(
   state: OwnershipState,
   source: OwnershipSource,
-  topic: string,
+  topics: string | readonly string[],
   partition: number,
   isLocal: () => boolean,
   forwardedBy: string | undefined,
 ): Placement {
   state.assertServing();
   const cluster = source.cluster();
-  if (!cluster || cluster.generation < state.currentGeneration) {
-    throw new Unavailable('a rebalance is under way: the group assignment is not known yet');
+  // Only the assignment whose recovery is done counts: a newer one means partitions are moving
+  // (the table layer may already hold a partition it has not recovered yet).
+  if (!cluster || cluster.generation !== state.settled) {
+    throw new Unavailable('a rebalance is under way: the group assignment is changing');
   }
-  if (isLocal()) return { kind: 'local', partition };
-  const url = cluster.urlFor(topic, partition);
+  const candidates = typeof topics === 'string' ? [topics] : topics;
+  if (isLocal() && candidates.some((candidate) => cluster.isLocal(candidate, partition))) {
+    return { kind: 'local', partition };
+  }
+  const topic = candidates[0] ?? '';
+  let url: string | undefined;
+  for (const candidate of candidates) {
+    url = cluster.urlFor(candidate, partition);
+    if (url) break;
+  }
   if (!url) throw new Unavailable(`no worker owns partition ${partition} of ${topic} now`);
   if (sameUrl(url, source.selfUrl())) {
     throw new Unavailable(`partition ${partition} of ${topic} is moving to this worker`);

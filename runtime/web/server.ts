@@ -123,6 +123,7 @@ export class WebServer {
     try {
       await this.app.tables.whenRecovered();
       const cluster = await this.app.assignor.whenAssigned(generation);
+      await this.learnPartitionCounts(cluster.members.flatMap((member) => Object.keys(member.actives)));
       if (cluster.generation >= generation) this.state.rebalanceSettled(generation);
     } catch (error) {
       this.log.debug(`web: rebalance ${generation} did not settle: ${(error as Error).message}`);
@@ -187,12 +188,30 @@ export class WebServer {
         return this.forwarder.forward(request, reply, url);
       },
       partitionCount: (topic) => this.partitionCount(topic),
+      coPartitioned: (partitions) => this.coPartitioned(partitions),
       consumes: (topic, partition) =>
         this.app.assignment().some((tp) => tp.topic === topic && tp.partition === partition),
       served: (where) => {
         this.counts[where]++;
       },
     };
+  }
+
+  /** Partition counts of the app's topics in the assignment, for coPartitioned(). */
+  private async learnPartitionCounts(topics: readonly string[]): Promise<void> {
+    const declared = new Set(this.app.topics().map((topic) => topic.name));
+    for (const topic of new Set(topics)) {
+      if (!declared.has(topic) || this.partitionCounts.has(topic)) continue;
+      await this.partitionCount(topic).catch(() => undefined);
+    }
+  }
+
+  private coPartitioned(partitions: number): string[] {
+    const declared = new Set(this.app.topics().map((topic) => topic.name));
+    return [...this.partitionCounts]
+      .filter(([topic, count]) => count === partitions && declared.has(topic))
+      .map(([topic]) => topic)
+      .sort();
   }
 
   private async partitionCount(topic: string): Promise<number> {
@@ -231,6 +250,7 @@ export class WebServer {
       recoveries: () => app.tables.recoveryStats(),
       cluster: () => app.assignor.current(),
       agents: () => app.agents().map((agent) => agent.name),
+      coPartitioned: (partitions) => this.coPartitioned(partitions),
     };
   }
 

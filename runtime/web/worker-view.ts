@@ -33,6 +33,8 @@ export interface WorkerView {
   recoveries(): PartitionRecovery[];
   cluster(): ClusterAssignment | undefined;
   agents(): string[];
+  /** The app's topics with this many partitions (where table owners are found when changelogs are not assigned). */
+  coPartitioned(partitions: number): readonly string[];
 }
 
 /** The parts of a table the views read (Collection and its subclasses have them). */

@@ -63,12 +63,40 @@ describe('placing a key partition', () => {
     rebalancing.rebalanceSettled(2);
     assert.throws(
       () => place(rebalancing, source, 't-changelog', 1, () => true, undefined),
-      /group assignment is not known yet/,
+      /group assignment is changing/,
       'the group assignment read is older than the rebalance',
     );
     const stopping = readyState();
     stopping.markStopping();
     assert.throws(() => place(stopping, source, 't-changelog', 1, () => true, undefined), /shutting down/);
+  });
+
+  it('is unavailable when the group assignment read is newer than the settled rebalance', () => {
+    assert.throws(
+      () =>
+        place(
+          readyState(1),
+          { cluster: () => cluster(2), selfUrl: () => SELF },
+          't-changelog',
+          1,
+          () => true,
+          undefined,
+        ),
+      /rebalance is under way/,
+    );
+  });
+
+  it('does not serve a partition the table holds but the settled assignment gives to another worker', () => {
+    // The table layer took partition 3 in a rebalance the web layer has not seen yet: not recovered.
+    const placement = place(
+      readyState(),
+      { cluster: () => cluster(1), selfUrl: () => SELF },
+      't-changelog',
+      3,
+      () => true,
+      undefined,
+    );
+    assert.deepEqual(placement, { kind: 'remote', partition: 3, url: OTHER });
   });
 
   it('never forwards a forwarded request again (loop protection)', () => {
@@ -99,6 +127,28 @@ describe('placing a key partition', () => {
       () => place(readyState(), source, 't-changelog', 0, () => false, undefined),
       /moving to this worker/,
     );
+  });
+
+  it('finds the owner through a co-partitioned topic when the changelog is not in the assignment', () => {
+    const sources = new ClusterAssignment(
+      1,
+      'member-a',
+      'x',
+      [
+        { memberId: 'member-a', url: SELF, actives: { words: [0, 1] }, standbys: {} },
+        { memberId: 'member-b', url: OTHER, actives: { words: [2, 3] }, standbys: {} },
+      ],
+      true,
+    );
+    const placement = place(
+      readyState(),
+      { cluster: () => sources, selfUrl: () => SELF },
+      ['t-changelog', 'words'],
+      2,
+      () => false,
+      undefined,
+    );
+    assert.deepEqual(placement, { kind: 'remote', partition: 2, url: OTHER });
   });
 
   it('503s carry Retry-After', () => {
