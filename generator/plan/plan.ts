@@ -54,6 +54,31 @@ export const STUB_HELPERS: Readonly<Record<StubKind, string>> = {
   views: 'defineRoute',
 };
 
+/**
+ * Type names the generated helpers declare (and src/generated/index.ts re-exports next to the
+ * models): a model cannot have one of these names. The topology checks should refuse them.
+ */
+export const GENERATED_TYPE_NAMES: readonly string[] = [
+  'Access',
+  'AgentDefinition',
+  'AgentName',
+  'AgentStubContext',
+  'AgentStubHandler',
+  'AgentTypes',
+  'JobDefinition',
+  'JobStubContext',
+  'JobStubHandler',
+  'RouteDefinition',
+  'RouteName',
+  'RouteRequest',
+  'RouteStubHandler',
+  'RouteTypes',
+  'ServiceDefinition',
+  'ServiceStub',
+  'SourceValue',
+  'StreamOf',
+];
+
 export interface PlannedFile {
   /** Relative to the project folder, with '/'. */
   readonly path: string;
@@ -230,7 +255,7 @@ function templateContext(topology: Topology, hash: string): TemplateContext {
   const tsType = (type: TypeRef | undefined): string => {
     if (type === undefined) return 'unknown';
     if (type in topology.models) return type;
-    return { string: 'string', number: 'number', bytes: 'Buffer', json: 'JsonValue' }[type] ?? 'unknown';
+    return { string: 'string', number: 'number', bytes: 'Buffer', json: 'fg.JsonValue' }[type] ?? 'unknown';
   };
 
   const topics = Object.values(topology.topics).map((topic) => ({

@@ -65,9 +65,12 @@ describe('generated projects type-check', () => {
       app: { id: 'corners' },
       models: {
         Thing: { schema: { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] } },
+        // Names faustgen's API uses too.
+        Topic: { schema: { type: 'object', properties: { title: { type: 'string' } } } },
+        Stream: { schema: { type: 'object', properties: { topic: { $ref: 'Topic' } } } },
       },
       topics: { inbox: { valueType: 'Thing' }, out: { keyType: 'string', valueType: 'json' } },
-      channels: { c: { valueType: 'json' } },
+      channels: { c: { valueType: 'json' }, s: { keyType: 'string', valueType: 'Stream' } },
       tables: {
         t: { kind: 'setGlobal', keyType: 'string', valueType: 'string' },
         w: {
@@ -81,6 +84,7 @@ describe('generated projects type-check', () => {
         a: { source: { topic: 'inbox' }, sinks: [{ agent: 'b' }], tables: ['w'] },
         b: { source: { topic: 'out' }, sinks: [{ channel: 'c' }] },
         cc: { source: { channel: 'c' }, tables: ['t'], sendsTo: ['out'] },
+        ss: { source: { channel: 's' } },
       },
       routes: {
         r: {
@@ -92,6 +96,7 @@ describe('generated projects type-check', () => {
           sendsTo: ['inbox'],
         },
         r2: { method: 'GET', path: '/things/:id', params: { id: 'integer' } },
+        r3: { method: 'PUT', path: '/topics', request: 'Topic', response: 'Stream' },
       },
     }));
 });
