@@ -372,7 +372,7 @@ function templateContext(topology: Topology, hash: string): TemplateContext {
     const local = stubLocal(route.name, 'View');
     const body = route.request !== undefined && route.request in topology.models ? route.request : undefined;
     const call = `${local}.handler(routeRequest(request, reply${body !== undefined ? `, validBody(${body}, request.body)` : ''}), jobContext(routeAccess, ${quote(route.name)}))`;
-    let handler = `(request, reply) => ${call}`;
+    let handler = `(request, reply) =>\n      ${call}`;
     if (route.tableRoute !== undefined) {
       const table = topology.tables[route.tableRoute.table] as TableDef;
       const ident = table.window !== undefined ? baseTableIdent(table.name) : tableIdent(table.name);
@@ -381,14 +381,14 @@ function templateContext(topology: Topology, hash: string): TemplateContext {
         route.tableRoute.in === 'query'
           ? { queryParam: route.tableRoute.param }
           : { matchInfo: route.tableRoute.param };
-      handler = `app.tableRoute(${ident}, ${literal(source)}, ${handler})`;
+      handler = `app.tableRoute(${ident}, ${literal(source)}, ${handler},\n    )`;
     } else if (route.topicRoute !== undefined) {
       wiringTopics.add(topicIdent(route.topicRoute.topic));
       const source =
         route.topicRoute.in === 'query'
           ? { queryParam: route.topicRoute.param }
           : { matchInfo: route.topicRoute.param };
-      handler = `app.topicRoute(${topicIdent(route.topicRoute.topic)}, ${literal(source)}, ${handler})`;
+      handler = `app.topicRoute(${topicIdent(route.topicRoute.topic)}, ${literal(source)}, ${handler},\n    )`;
     }
     const types = `{ params: ${paramsType(route.params, false)}; query: ${paramsType(route.query, true)}; body: ${
       route.request !== undefined ? tsType(route.request) : 'undefined'

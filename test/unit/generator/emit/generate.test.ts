@@ -94,12 +94,12 @@ describe('renderTopology', () => {
     const code = wiring?.content ?? '';
     assert.match(
       code,
-      /app\.page\('\/accounts\/:account\/spending', \{\n {2}get: app\.tableRoute\(hourlySpendTableBase, \{ matchInfo: 'account' \}/,
+      /app\.page\(\n {2}'\/accounts\/:account\/spending',\n {2}\{\n {4}get: app\.tableRoute\(hourlySpendTableBase, \{ matchInfo: 'account' \}/,
     );
     assert.match(code, /get: app\.topicRoute\(fraudAlertsTopic, \{ queryParam: 'account' \}/);
     assert.match(
       code,
-      /post: \(request, reply\) => submitPaymentView\.handler\(routeRequest\(request, reply, validBody\(Payment, request\.body\)\)/,
+      /post: \(request, reply\) =>\n {6}submitPaymentView\.handler\(routeRequest\(request, reply, validBody\(Payment, request\.body\)\)/,
     );
     assert.match(code, /required: \['account'\]/);
   });
