@@ -7,7 +7,10 @@ import {
   type AgentDef,
   identifierOf,
   type JobAccess,
+  type JsonValue,
+  type ModelDef,
   type ParamType,
+  type RouteDef,
   type TableDef,
   type Topology,
   type TypeRef,
@@ -202,6 +205,22 @@ const PARAM_TS: Readonly<Record<ParamType, string>> = {
   integer: 'number',
   boolean: 'boolean',
 };
+
+/** A model's JSON Schema with every `{"$ref": "Model"}` replaced by that model's schema (Fastify cannot resolve them). */
+function inlineModelSchema(name: string, topology: Topology, seen: readonly string[] = []): JsonValue {
+  if (seen.includes(name)) return {}; // a recursive model: the inner level is not checked
+  const inline = (value: JsonValue): JsonValue => {
+    if (Array.isArray(value)) return value.map(inline);
+    if (value !== null && typeof value === 'object') {
+      if (typeof value.$ref === 'string' && value.$ref in topology.models) {
+        return inlineModelSchema(value.$ref, topology, [...seen, name]);
+      }
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, inline(v)]));
+    }
+    return value;
+  };
+  return inline((topology.models[name] as ModelDef).schema as JsonValue);
+}
 
 function paramsSchema(params: Readonly<Record<string, ParamType>>, required: boolean): object | undefined {
   const names = Object.keys(params);
@@ -405,25 +424,31 @@ function templateContext(topology: Topology, hash: string): TemplateContext {
     };
   });
   const pages: PagePlan[] = [];
+  const pageRoutes = new Map<string, RouteDef[]>();
   for (const route of Object.values(topology.routes)) {
-    const planned = routes.find((r) => r.name === route.name) as RoutePlan;
-    const existing = pages.find((p) => p.path === route.path);
-    if (existing !== undefined) {
-      (existing.methods as { method: string; handler: string }[]).push({
-        method: planned.method,
-        handler: planned.handler,
-      });
-      continue;
-    }
+    pageRoutes.set(route.path, [...(pageRoutes.get(route.path) ?? []), route]);
+  }
+  for (const [path, onPath] of pageRoutes) {
+    const first = onPath[0] as RouteDef;
+    // A page's schema covers all its methods: the answer's schema only when one route has the path.
+    const response =
+      onPath.length === 1 && first.response !== undefined && first.response in topology.models
+        ? { '2xx': inlineModelSchema(first.response, topology) }
+        : undefined;
     const schema = {
-      params: paramsSchema(route.params, true),
-      querystring: paramsSchema(route.query, false),
+      params: paramsSchema(first.params, true),
+      querystring: paramsSchema(first.query, false),
+      response,
     };
+    const empty = Object.values(schema).every((part) => part === undefined);
     pages.push({
-      path: route.path,
-      quotedPath: quote(route.path),
-      methods: [{ method: planned.method, handler: planned.handler }],
-      options: schema.params === undefined && schema.querystring === undefined ? '' : literal({ schema }),
+      path,
+      quotedPath: quote(path),
+      methods: onPath.map((route) => {
+        const planned = routes.find((r) => r.name === route.name) as RoutePlan;
+        return { method: planned.method, handler: planned.handler };
+      }),
+      options: empty ? '' : blockLiteral({ schema }, 2),
     });
   }
 

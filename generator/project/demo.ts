@@ -54,6 +54,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const broker = process.env.FAUSTGEN_BROKER ?? 'memory://';
   const port = process.env.FAUSTGEN_WEB_PORT ?? '6066';
   process.env.FAUSTGEN_BROKER = broker;
+  // An in-process broker starts empty: table data kept on disk from an earlier run would not match it.
+  if (broker.startsWith('memory:') && process.env.FAUSTGEN_STORE === undefined)
+    process.env.FAUSTGEN_STORE = 'memory://';
   process.env.PAYMENTS_DEMO = '1';
   options.log(`== worker of ${projectDir} on ${broker}, sample payments every second (Ctrl-C to stop) ==`);
   options.log(`try: curl http://127.0.0.1:${port}/accounts/acct-1/total`);
