@@ -505,7 +505,18 @@ export class KafkaTransportConsumer implements TransportConsumer {
     // positions with the committed offsets; resolving now would skip this batch in the new generation.
     if (this.generations.current !== generation) return;
     // Past the last message handed over; the rest of a batch cut by maxPollRecords is fetched again.
-    resolveOffset(last.offset);
+    // A whole batch is resolved through its last offset: transaction markers after the last
+    // message are part of it, and a fetch from the marker's own offset comes back empty in kafkajs,
+    // so resolving only the last message would leave the position before the marker for good.
+    const through = taken.length === batch.messages.length ? Number(batch.lastOffset()) : Number(last.offset);
+    resolveOffset(String(through));
+    if (through > Number(last.offset) && handlers.onPosition) {
+      try {
+        handlers.onPosition({ topic: batch.topic, partition: batch.partition }, through + 1);
+      } catch (error) {
+        this.fail(error);
+      }
+    }
   }
 
   /**

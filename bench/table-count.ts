@@ -1,0 +1,106 @@
+/**
+ * npm run bench -- table-count
+ * One worker, 4 partitions, 1,000,000 JSON records of ~100 bytes over 10,000 distinct keys: consume
+ * -> JSON decode -> count per key in an LMDB table (one changelog record per event, acks -1). The
+ * time runs from the first event to the last one counted with its changelog record acknowledged.
+ * Baseline in the same run on the same broker and input: the raw kafkajs loop of the passthrough
+ * benchmark (eachBatch, JSON.parse, filter, sendBatch with acks -1, commit), in its own process.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from '../runtime/index.js';
+import {
+  brokerUrl,
+  createTopics,
+  deleteTopics,
+  fillTopic,
+  kafka,
+  ratio,
+  runBaseline,
+  uniqueName,
+} from './support.js';
+
+const COUNT = Number(process.env.BENCH_COUNT ?? 1_000_000);
+const PARTITIONS = 4;
+const KEYS = 10_000;
+const PAD = 'x'.repeat(70);
+
+const makeRecord = (i: number) => ({ key: `key-${i % KEYS}`, value: JSON.stringify({ n: i, pad: PAD }) });
+
+async function faustgen(input: string): Promise<{ eventsPerSecond: number; keys: number; total: number }> {
+  const datadir = mkdtempSync(join(tmpdir(), 'faustgen-bench-table-'));
+  const app = new App(uniqueName('table-count'), {
+    broker: brokerUrl(),
+    logLevel: 'warn' as const,
+    datadir,
+    webEnabled: false,
+    topicPartitions: PARTITIONS,
+  });
+  const source = app.topic(input, { keyType: 'string', valueType: 'json' });
+  const counts = app.table('counts', { keyType: 'string', valueType: 'number', default: () => 0 });
+  let seen = 0;
+  let started = 0;
+  let finish!: () => void;
+  const done = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  app.agent(source, { name: 'count' }, async (stream) => {
+    for await (const [key] of stream.items()) {
+      if (started === 0) started = performance.now();
+      counts.update(key, (n) => n + 1);
+      if (++seen >= COUNT) finish();
+    }
+  });
+  await app.start();
+  await done;
+  await app.engine.producer.flush();
+  const seconds = (performance.now() - started) / 1000;
+  let keys = 0;
+  let total = 0;
+  for (const value of counts.values()) {
+    keys++;
+    total += value;
+  }
+  await app.stop();
+  rmSync(datadir, { recursive: true, force: true });
+  return { eventsPerSecond: COUNT / seconds, keys, total };
+}
+
+async function main(): Promise<void> {
+  const admin = (await kafka()).admin();
+  await admin.connect();
+  const input = uniqueName('bench-tc-in');
+  const outBase = uniqueName('bench-tc-out-baseline');
+  await createTopics(admin, [input, outBase], PARTITIONS);
+  const sample = makeRecord(123_456);
+  console.log(
+    `setup: broker ${brokerUrl()}, ${COUNT} records, ${PARTITIONS} partitions, ${KEYS} distinct keys, ` +
+      `value ${Buffer.byteLength(sample.value)} bytes; faustgen counts per key in an LMDB table ` +
+      '(one changelog record per event, acks -1)',
+  );
+  const fillSeconds = await fillTopic(input, COUNT, makeRecord);
+  console.log(`filled ${input} in ${fillSeconds.toFixed(1)} s`);
+  const base = await runBaseline(
+    'passthrough-kafkajs',
+    [input, outBase, String(COUNT), String(PARTITIONS)],
+    'events_per_s',
+  );
+  console.log(`baseline (raw kafkajs 2.2.4 passthrough loop, own process): ${base} events/s`);
+  const ours = await faustgen(input);
+  console.log(
+    `faustgen (one worker, one agent, LMDB table): ${Math.round(ours.eventsPerSecond)} events/s; ` +
+      `${ours.keys} keys counting ${ours.total} events`,
+  );
+  if (ours.keys !== KEYS || ours.total < COUNT) {
+    throw new Error(`the table is wrong: ${ours.keys} keys, ${ours.total} counted (want ${KEYS}, ${COUNT})`);
+  }
+  await deleteTopics(admin, [input, outBase]);
+  await admin.disconnect();
+  console.log(
+    `RESULT table-count events_per_s=${Math.round(ours.eventsPerSecond)} baseline_events_per_s=${Math.round(base)} ratio=${ratio(ours.eventsPerSecond, base)}`,
+  );
+}
+
+await main();
+process.exit(0);
