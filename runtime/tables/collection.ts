@@ -327,6 +327,10 @@ export abstract class Collection<V> {
     this.storeHandle = undefined;
     this.started = false;
     this.actives = undefined;
+    this.written = new Set();
+    this.local.clear();
+    this.keyIndex.clear();
+    this.echoes.clear();
   }
 
   /** @internal The partitions this worker owns after a rebalance. */

@@ -36,6 +36,10 @@ export class KeyIndex {
     for (const [id, p] of this.map) if (p === partition) this.map.delete(id);
   }
 
+  clear(): void {
+    this.map.clear();
+  }
+
   get size(): number {
     return this.map.size;
   }

@@ -80,6 +80,11 @@ export class LocalState<V> {
     this.parts.get(partition)?.delete(id);
   }
 
+  /** Forgets everything (the worker stopped: the next start reads the store afresh). */
+  clear(): void {
+    this.parts.clear();
+  }
+
   entries(partition: number): Iterable<[string, LocalEntry<V>]> {
     return this.parts.get(partition)?.entries() ?? [];
   }

@@ -245,6 +245,7 @@ export class TableManager implements TableHost {
 
   private async start(): Promise<void> {
     this.stopping = false;
+    this.lastRecoveries.clear();
     const { conf } = this.app;
     const engine = this.app.engine;
     const admin = engine.transportAdmin;
@@ -433,6 +434,14 @@ export class TableManager implements TableHost {
     offsets: PartitionOffsets[],
     role: 'recovery' | 'global',
   ): Promise<void> {
+    const delayMs = this.app.conf.streamRecoveryDelay * 1000;
+    if (delayMs > 0 && role === 'recovery') {
+      // streamRecoveryDelay: the partition's events wait through the delay too.
+      const delay = new Promise<void>((resolve) => setTimeout(resolve, delayMs).unref());
+      this.hold(partition, table, delay);
+      await delay;
+      if (this.stopping || !table.activePartitions?.has(partition)) return;
+    }
     const started = performance.now();
     const { low, high } = offsets.find((o) => o.partition === partition) ?? { low: 0, high: 0 };
     let persisted = table.store.persistedOffset(partition);

@@ -93,7 +93,8 @@ describe('recovery', () => {
   });
 
   it("holds a partition's events until its table partition is recovered", async () => {
-    const app = tableApp();
+    // With a streamRecoveryDelay, which the events wait through too.
+    const app = tableApp({ settings: { streamRecoveryDelay: 0.05 } });
     const broker = app.conf.broker[0]!;
     const changelog = `${app.appId}-totals-changelog`;
     // 3000 changelog records for key "k" in partition 2 (values 1..3000) before the worker starts.

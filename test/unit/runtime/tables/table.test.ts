@@ -133,6 +133,32 @@ describe('Table', () => {
   });
 });
 
+describe('Table under the test driver', () => {
+  it('each test context starts from its own empty broker: nothing leaks from the previous one', async () => {
+    const app = tableApp();
+    const input = app.topic('events', { keyType: 'string', valueType: 'number' });
+    const counts = app.table('counts', { keyType: 'string', valueType: 'number', default: () => 0 });
+    app.agent(input, { name: 'count' }, async (stream) => {
+      for await (const [key, n] of stream.items()) counts.update(key, (v) => v + n);
+    });
+    for (let round = 0; round < 2; round++) {
+      const ctx = await app.testContext();
+      await ctx.put(input, 5, { key: 'a' });
+      await ctx.put(input, 7, { key: 'a' });
+      await ctx.put(input, 1, { key: 'b' });
+      assert.deepEqual(
+        [...counts.entries()].sort(),
+        [
+          ['a', 12],
+          ['b', 1],
+        ],
+        `round ${round}`,
+      );
+      await ctx.stop();
+    }
+  });
+});
+
 describe('GlobalTable', () => {
   it('every worker holds every key, whichever worker wrote it', async () => {
     const shared = tableApp();
