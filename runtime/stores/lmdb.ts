@@ -6,8 +6,10 @@
  * (`meta/<N>/<name>`). Data and offset are written in one LMDB transaction, so the offset never runs
  * ahead of (or behind) the data it covers.
  *
- * Commits run on lmdb-js's write thread (`transaction()`): the event loop does not wait for the
- * disk. LMDB's own locking keeps two processes from writing one environment at the same time.
+ * Each Store.transact() is an lmdb-js child transaction inside the write batch lmdb-js commits on
+ * its write thread, so the event loop does not wait for the disk, and a callback that throws
+ * leaves nothing behind. LMDB's own locking keeps two processes from writing one environment at
+ * the same time.
  */
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
