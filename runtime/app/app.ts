@@ -345,6 +345,7 @@ export class App implements ChannelHost, AgentHost<App> {
   get tables(): TableManager {
     if (!this.tableManager) {
       this.tableManager = new TableManager(this);
+      this.tableManager.setStandbyProvider(this.assignor);
     }
     return this.tableManager;
   }

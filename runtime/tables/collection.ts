@@ -42,8 +42,18 @@ interface AckedRecord extends ChangelogRecord {
   id: string;
 }
 
+/** The app's sensors, as tables tell them about reads and writes (runtime/sensors). */
+export interface TableSensors {
+  /** False while no sensor listens: the hooks are skipped. */
+  readonly active: boolean;
+  onTableGet(table: string): void;
+  onTableSet(table: string): void;
+  onTableDel(table: string): void;
+}
+
 /** What a table needs from the table manager. */
 export interface TableHost {
+  readonly sensors: TableSensors;
   readonly appId: string;
   readonly logger: Logger;
   readonly defaultPartitions: number;
@@ -163,6 +173,8 @@ export abstract class Collection<V> {
 
   /** Reads a key's value: the local state, else the store (undefined when absent). */
   protected readValue(key: Buffer): V | undefined {
+    const sensors = this.host.sensors;
+    if (sensors.active) sensors.onTableGet(this.name);
     const id = keyId(key);
     const partition = this.readPartition(key);
     if (partition !== undefined) return this.lookup(partition, id, key);
@@ -190,6 +202,11 @@ export abstract class Collection<V> {
   protected writeValue(storeKey: Buffer, value: Slot<V>, record: ChangelogRecord, operation: string): void {
     const event = currentEvent();
     if (!event) throw new TableWriteOutsideStreamError(this.name, operation);
+    const sensors = this.host.sensors;
+    if (sensors.active) {
+      if (value === DELETED) sensors.onTableDel(this.name);
+      else sensors.onTableSet(this.name);
+    }
     const partition = this.writePartition(storeKey, event);
     const id = keyId(storeKey);
     this.local.write(partition, id, storeKey, value);

@@ -33,6 +33,7 @@ import {
   DEFAULT_RECOVERY_BUFFER_SIZE,
   range,
   type TableHost,
+  type TableSensors,
 } from './collection.js';
 import { ChangelogBehindStoreError } from './errors.js';
 import { RecoveryProgress } from './progress.js';
@@ -111,6 +112,10 @@ export class TableManager implements TableHost {
 
   get logger(): Logger {
     return this.app.logger;
+  }
+
+  get sensors(): TableSensors {
+    return this.app.sensors;
   }
 
   get defaultPartitions(): number {

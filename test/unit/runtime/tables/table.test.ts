@@ -75,6 +75,30 @@ describe('Table', () => {
     await app.stop();
   });
 
+  it('tells the app sensors about reads, writes and deletions', async () => {
+    const app = tableApp({ settings: { store: 'memory://' } });
+    const counts = app.table('counts', { keyType: 'string', valueType: 'number', default: () => 0 });
+    const told: string[] = [];
+    app.sensors.add({
+      onTableGet: (table) => told.push(`get ${table}`),
+      onTableSet: (table) => told.push(`set ${table}`),
+      onTableDel: (table) => told.push(`del ${table}`),
+    });
+    const run = stepsApp(app, ({ op, key }) => {
+      if (op === 'inc') counts.update(key!, (n) => n + 1);
+      if (op === 'delete') counts.delete(key!);
+    });
+    await app.start();
+    await app.whenReady();
+    await send(app, [
+      { op: 'inc', key: 'a' },
+      { op: 'delete', key: 'a' },
+    ]);
+    await eventually('both steps', () => run.count() === 2);
+    assert.deepEqual(told, ['get counts', 'set counts', 'get counts', 'del counts']);
+    await app.stop();
+  });
+
   it('a change outside an agent is an error that says why', async () => {
     const app = tableApp({ settings: { store: 'memory://' } });
     const counts = app.table('counts', { keyType: 'string', valueType: 'number' });
