@@ -47,7 +47,7 @@ export {
   model,
   ValidationError,
 } from './models/index.js';
-export type { BootMode, LifecycleHooks } from './app/lifecycle.js';
+export type { BootMode, BootStrategy, BootSwitches, LifecycleHooks } from './app/lifecycle.js';
 export type { ProducedMessage } from './app/producer.js';
 export { Signal } from './app/signals.js';
 export type { ResolvedSettings, Settings, SettingsInput } from './app/settings/index.js';

@@ -40,7 +40,7 @@ import { type AppTestContext, openAppTestContext, type TestContextOptions } from
 import type { TopicPartition } from '../transport/types.js';
 import { BlockingDetector } from './blocking.js';
 import { Engine, type EngineMode } from './engine.js';
-import type { LifecycleHooks } from './lifecycle.js';
+import { type BootStrategy, type BootSwitches, bootSwitches, type LifecycleHooks } from './lifecycle.js';
 import type { ProducedMessage } from './producer.js';
 import { Signal } from './signals.js';
 import type { Blueprint, KeySource, PageMethods, PageOptions, WebHandler } from '../web/index.js';
@@ -432,13 +432,16 @@ export class App implements ChannelHost, AgentHost<App> {
     await this.signal(this.onAfterConfigured, this);
     for (const warning of this.settings.warnings) this.log.warn(warning);
     if (mode === 'worker') await this.signal(this.onWorkerInit, this);
-    if (mode === 'worker' && this.settings.webEnabled && !this.webRegistered) {
+    const boot = this.bootSwitches();
+    if (mode === 'worker' && boot.web && !this.webRegistered) {
       this.webRegistered = true;
       this.addLifecycle(this.web.lifecycle());
     }
     this.engine.onCrash((error) => this.crash(error));
-    this.sensors.add(this.monitor);
-    this.monitor.start();
+    if (boot.sensors) {
+      this.sensors.add(this.monitor);
+      this.monitor.start();
+    }
     await this.engine.start(mode);
     if (mode === 'worker') {
       this.blocking = new BlockingDetector(
@@ -448,6 +451,17 @@ export class App implements ChannelHost, AgentHost<App> {
       );
       this.blocking.start();
     }
+  }
+
+  /**
+   * Which parts a worker starts: Faust's BootStrategy switches (`enableKafka`, `enableKafkaProducer`,
+   * `enableKafkaConsumer`, `enableWeb`, `enableSensors`). Set before start.
+   */
+  bootStrategy: BootStrategy = {};
+
+  /** The switches in effect for the next start (unset ones resolved as Faust does). */
+  bootSwitches(): BootSwitches {
+    return bootSwitches(this.bootStrategy, this.settings.webEnabled);
   }
 
   /** Starts the app as an RPC client (producer and reply consumer), Faust's start_client(). */

@@ -19,8 +19,8 @@ import type {
   TransportProducer,
 } from '../transport/types.js';
 import { DeadLetters, deadLetterTopicName } from './dead-letter.js';
-import { AppProducer, type AppProducerOptions, type ProducedMessage } from './producer.js';
-import { type BootMode, type LifecycleHooks, runsIn } from './lifecycle.js';
+import { AppProducer, type AppProducerOptions, type MessageSender, type ProducedMessage } from './producer.js';
+import { type BootMode, type BootSwitches, type LifecycleHooks, runsIn } from './lifecycle.js';
 import type { Settings } from './settings/index.js';
 
 /** What the engine reads from its app. */
@@ -31,6 +31,8 @@ export interface EngineApp {
   topics(): Topic<unknown, unknown>[];
   agents(): Agent<unknown, unknown, unknown>[];
   lifecycles(): LifecycleHooks[];
+  /** Which Kafka clients this run starts (Faust's BootStrategy). */
+  bootSwitches?(): BootSwitches;
   /** Told what happens in the worker (the Monitor among them). */
   readonly sensors?: Sensors;
   /** The onProduceMessage hook, when anyone listens. */
@@ -42,6 +44,16 @@ export interface EngineApp {
 }
 
 export type EngineMode = BootMode;
+
+/** The sender of a run whose boot strategy turned the Kafka producer off. */
+const DISABLED_SENDER: MessageSender = {
+  send: (message) => {
+    throw new Error(
+      `cannot send to ${message.topic}: the Kafka producer is off in this app's boot strategy (enableKafkaProducer: false)`,
+    );
+  },
+  flush: () => Promise.resolve(),
+};
 
 /**
  * The machinery of a running app: transport, producer, consumer, conductor, commits and dead
@@ -176,15 +188,20 @@ export class Engine {
       requestTimeoutMs: Math.round(conf.producerRequestTimeout * 1000),
       maxRequestSize: conf.producerMaxRequestSize,
     });
-    await rawProducer.connect();
-    this.rawProducer = rawProducer;
-    this.sender = new ProducerBuffer(rawProducer, {
-      lingerSeconds: conf.producerLinger,
-      maxBatchBytes: conf.producerMaxBatchSize,
-      maxRequestSize: conf.producerMaxRequestSize,
-    });
+    const boot = this.app.bootSwitches?.() ?? { kafkaProducer: true, kafkaConsumer: true };
+    let sender: MessageSender = DISABLED_SENDER;
+    if (boot.kafkaProducer) {
+      await rawProducer.connect();
+      this.rawProducer = rawProducer;
+      this.sender = new ProducerBuffer(rawProducer, {
+        lingerSeconds: conf.producerLinger,
+        maxBatchBytes: conf.producerMaxBatchSize,
+        maxRequestSize: conf.producerMaxRequestSize,
+      });
+      sender = this.sender;
+    }
     this.producerHandle = new AppProducer({
-      sender: this.sender,
+      sender,
       admin: this.admin,
       partitioner: conf.producerPartitioner ?? undefined,
       maxOutstanding: 100_000,
@@ -213,7 +230,8 @@ export class Engine {
     await this.declareTopics();
     const topics = this.conductor.topics();
     this.state = 'running';
-    if (topics.length > 0) await this.startConsumer(topics);
+    const consumes = this.app.bootSwitches?.().kafkaConsumer ?? true;
+    if (topics.length > 0 && consumes) await this.startConsumer(topics);
     else await this.becomeReady();
   }
 

@@ -35,3 +35,33 @@ export interface LifecycleHooks {
 
 export const runsIn = (hooks: LifecycleHooks, mode: BootMode): boolean =>
   (hooks.modes ?? ['worker']).includes(mode);
+
+/**
+ * Which parts a worker starts (Faust's BootStrategy switches). Unset switches follow Faust:
+ * the Kafka producer and consumer follow `enableKafka` (default true), the web server follows the
+ * `webEnabled` setting, sensors are on.
+ */
+export interface BootStrategy {
+  enableKafka?: boolean;
+  enableKafkaProducer?: boolean;
+  enableKafkaConsumer?: boolean;
+  enableWeb?: boolean;
+  enableSensors?: boolean;
+}
+
+export interface BootSwitches {
+  kafkaProducer: boolean;
+  kafkaConsumer: boolean;
+  web: boolean;
+  sensors: boolean;
+}
+
+export function bootSwitches(strategy: BootStrategy, webEnabled: boolean): BootSwitches {
+  const kafka = strategy.enableKafka ?? true;
+  return {
+    kafkaProducer: strategy.enableKafkaProducer ?? kafka,
+    kafkaConsumer: strategy.enableKafkaConsumer ?? kafka,
+    web: strategy.enableWeb ?? webEnabled,
+    sensors: strategy.enableSensors ?? true,
+  };
+}

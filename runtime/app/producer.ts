@@ -116,8 +116,8 @@ export class AppProducer {
       this.options.beforeProduce(message);
       headers = message.headers;
     }
-    this.outstanding++;
     const started = performance.now();
+    // A sender that refuses at once (e.g. the producer is off) throws here, to the caller.
     const delivered = this.options.sender.send({
       topic,
       partition,
@@ -126,6 +126,7 @@ export class AppProducer {
       timestamp: options.timestamp,
       headers,
     });
+    this.outstanding++;
     delivered.then(
       () => {
         this.settled();

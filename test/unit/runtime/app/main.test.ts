@@ -139,3 +139,42 @@ describe('App settings', () => {
     assert.equal(app.conf.topicPartitions, 6, 'configFromObject survives configure()');
   });
 });
+
+describe('boot strategy', () => {
+  it('enableKafkaConsumer: false starts agents without consuming; the worker is still ready', async () => {
+    const app = memoryApp('boot-consumer');
+    app.bootStrategy = { enableKafkaConsumer: false };
+    const topic = app.topic('in', { keyType: 'string', valueType: 'json', partitions: 1 });
+    const seen: unknown[] = [];
+    app.agent(topic, { name: 'reader' }, async (stream) => {
+      for await (const v of stream) seen.push(v);
+    });
+    await app.start();
+    await app.whenReady();
+    await topic.send({ key: 'k', value: 1 });
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(seen, [], 'no consumer: nothing reaches the agent');
+    const offsets = await app.engine.transportAdmin.topicOffsets('in');
+    assert.equal(offsets[0]?.high, 1, 'the producer still works');
+    await app.stop();
+  });
+
+  it('enableKafkaProducer: false makes sends fail with a clear error, and the worker keeps running', async () => {
+    const app = memoryApp('boot-producer');
+    app.bootStrategy = { enableKafkaProducer: false, enableSensors: false };
+    const topic = app.topic('out', { keyType: 'string', valueType: 'json', partitions: 1 });
+    await app.start('producer');
+    await assert.rejects(
+      () => topic.send({ key: 'k', value: 1 }),
+      /Kafka producer is off in this app's boot strategy/,
+    );
+    assert.equal(app.crashError, undefined);
+    assert.deepEqual(app.bootSwitches(), {
+      kafkaProducer: false,
+      kafkaConsumer: true,
+      web: false,
+      sensors: false,
+    });
+    await app.stop();
+  });
+});
