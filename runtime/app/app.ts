@@ -310,24 +310,27 @@ export class App implements ChannelHost, AgentHost<App> {
   }
 
   /** A table every worker holds whole, reading all its changelog partitions continuously. */
-  globalTable<const KS extends TypeSpec | undefined = undefined, const VS extends TypeSpec | undefined = undefined>(
+  globalTable<
+    const KS extends TypeSpec | undefined = undefined,
+    const VS extends TypeSpec | undefined = undefined,
+  >(
     name: string,
     options: TableOptions<KS, VS> & { default: () => TableTypeOf<VS> },
   ): GlobalTable<TableTypeOf<KS>, TableTypeOf<VS>, TableTypeOf<VS>>;
-  globalTable<const KS extends TypeSpec | undefined = undefined, const VS extends TypeSpec | undefined = undefined>(
-    name: string,
-    options?: TableOptions<KS, VS>,
-  ): GlobalTable<TableTypeOf<KS>, TableTypeOf<VS>>;
+  globalTable<
+    const KS extends TypeSpec | undefined = undefined,
+    const VS extends TypeSpec | undefined = undefined,
+  >(name: string, options?: TableOptions<KS, VS>): GlobalTable<TableTypeOf<KS>, TableTypeOf<VS>>;
   globalTable(name: string, options: TableOptions = {}): GlobalTable {
     this.assertNotStarted('globalTable');
     return declareTable(this.tables, name, options, true) as GlobalTable;
   }
 
   /** A table of sets (`valueType` is the members' type); `startManager` adds `<name>-setmanager`. */
-  setTable<const KS extends TypeSpec | undefined = undefined, const VS extends TypeSpec | undefined = undefined>(
-    name: string,
-    options: SetTableOptions<KS, VS> = {},
-  ): SetTable<TableTypeOf<KS>, TableTypeOf<VS>> {
+  setTable<
+    const KS extends TypeSpec | undefined = undefined,
+    const VS extends TypeSpec | undefined = undefined,
+  >(name: string, options: SetTableOptions<KS, VS> = {}): SetTable<TableTypeOf<KS>, TableTypeOf<VS>> {
     this.assertNotStarted('setTable');
     return declareSetTable(this.tables, name, options, false) as SetTable<TableTypeOf<KS>, TableTypeOf<VS>>;
   }
@@ -379,7 +382,11 @@ export class App implements ChannelHost, AgentHost<App> {
   }
 
   /** A handler run on the worker that owns the request's key in `table` (forwarded there otherwise). */
-  tableRoute(table: Parameters<WebServer['tableRoute']>[0], source: KeySource, handler: WebHandler): WebHandler {
+  tableRoute(
+    table: Parameters<WebServer['tableRoute']>[0],
+    source: KeySource,
+    handler: WebHandler,
+  ): WebHandler {
     return this.web.tableRoute(table, source, handler);
   }
 

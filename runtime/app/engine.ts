@@ -19,7 +19,12 @@ import type {
   TransportProducer,
 } from '../transport/types.js';
 import { DeadLetters, deadLetterTopicName } from './dead-letter.js';
-import { AppProducer, type AppProducerOptions, type MessageSender, type ProducedMessage } from './producer.js';
+import {
+  AppProducer,
+  type AppProducerOptions,
+  type MessageSender,
+  type ProducedMessage,
+} from './producer.js';
 import { type BootMode, type BootSwitches, type LifecycleHooks, runsIn } from './lifecycle.js';
 import type { Settings } from './settings/index.js';
 

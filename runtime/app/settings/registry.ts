@@ -843,7 +843,7 @@ export const SETTING_SPECS = {
     section: 'webServer',
     doc: 'CORS options for all web views: the options of @fastify/cors (`origin`, `methods`, `credentials`, ...).',
     status: 'supported',
-    note: "Faust keys aiohttp-cors options by origin; faustgen passes the object to @fastify/cors as it is.",
+    note: 'Faust keys aiohttp-cors options by origin; faustgen passes the object to @fastify/cors as it is.',
     default: null,
   }),
   webEnabled: setting({
