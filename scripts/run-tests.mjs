@@ -48,7 +48,17 @@ function readTotals(tapFile) {
   return totals;
 }
 
-function runNodeTest(files, serial, tapFile) {
+/**
+ * Unit tests never talk to a broker and must not change with the developer's environment: a
+ * FAUSTGEN_* variable (e.g. FAUSTGEN_BROKER, which with-broker.sh exports for the integration
+ * tests) would override the settings the tests give in code (env beats code).
+ */
+function envFor(suite) {
+  if (suite !== 'unit') return process.env;
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('FAUSTGEN_')));
+}
+
+function runNodeTest(files, serial, tapFile, env) {
   const args = [
     '--test',
     '--test-reporter=spec',
@@ -59,7 +69,7 @@ function runNodeTest(files, serial, tapFile) {
   if (serial) args.push('--test-concurrency=1');
   args.push(...files);
   return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit', env: process.env });
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit', env });
     const forward = (signal) => child.kill(signal);
     process.on('SIGINT', forward);
     process.on('SIGTERM', forward);
@@ -102,7 +112,7 @@ try {
       `\n== ${name} tests: ${files.length} file(s)${SUITES[name].serial ? ', one at a time' : ''} ==`,
     );
     const tapFile = join(tapDir, `${name}.tap`);
-    const code = await runNodeTest(files, SUITES[name].serial, tapFile);
+    const code = await runNodeTest(files, SUITES[name].serial, tapFile, envFor(name));
     results.push({ name, code, totals: readTotals(tapFile) });
   }
 } finally {
