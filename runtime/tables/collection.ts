@@ -158,6 +158,13 @@ export abstract class Collection<V> {
 
   // ---- for subclasses --------------------------------------------------------------------------
 
+  /**
+   * Whether a changelog record carries its key's whole value (plain tables), so that of several
+   * records of one key in a store transaction only the last needs writing. Not for set tables,
+   * whose records are operations.
+   */
+  protected readonly wholeValues: boolean = true;
+
   /** The value of stored bytes (the changelog's value bytes for plain tables). */
   protected abstract decodeStored(bytes: Buffer): V;
 
@@ -172,10 +179,9 @@ export abstract class Collection<V> {
   protected abstract decodeChangelog(record: ChangelogRecord): { key: unknown; value: unknown };
 
   /** Reads a key's value: the local state, else the store (undefined when absent). */
-  protected readValue(key: Buffer): V | undefined {
+  protected readValue(key: Buffer, id: string = keyId(key)): V | undefined {
     const sensors = this.host.sensors;
     if (sensors.active) sensors.onTableGet(this.name);
-    const id = keyId(key);
     const partition = this.readPartition(key);
     if (partition !== undefined) return this.lookup(partition, id, key);
     const indexed = this.keyIndex.get(id);
@@ -199,7 +205,13 @@ export abstract class Collection<V> {
    * `storeKey` is the key in the store, `value` its new local value; `record` what goes to the
    * changelog (the same key and the value's bytes for plain tables).
    */
-  protected writeValue(storeKey: Buffer, value: Slot<V>, record: ChangelogRecord, operation: string): void {
+  protected writeValue(
+    storeKey: Buffer,
+    value: Slot<V>,
+    record: ChangelogRecord,
+    operation: string,
+    id: string = keyId(storeKey),
+  ): void {
     const event = currentEvent();
     if (!event) throw new TableWriteOutsideStreamError(this.name, operation);
     const sensors = this.host.sensors;
@@ -208,12 +220,11 @@ export abstract class Collection<V> {
       else sensors.onTableSet(this.name);
     }
     const partition = this.writePartition(storeKey, event);
-    const id = keyId(storeKey);
     this.local.write(partition, id, storeKey, value);
     this.keyIndex.set(id, partition);
     if (!this.written.has(partition)) this.written.add(partition);
     this.host.sendChangelog(this as Collection<unknown>, partition, record, (offset) =>
-      this.delivered(partition, { ...record, offset, id }),
+      this.delivered(partition, { key: record.key, value: record.value, offset, id }),
     );
   }
 
@@ -460,10 +471,10 @@ export abstract class Collection<V> {
         for (const [partition, records] of batch) {
           const persisted = writer.offset(partition);
           let last = persisted;
-          for (const record of records) {
-            if (record.offset <= last) continue;
+          for (const record of this.wholeValues ? latestPerKey(records) : records) {
+            if (record.offset <= persisted) continue;
             this.applyRecord(writer, partition, record);
-            last = record.offset;
+            if (record.offset > last) last = record.offset;
           }
           if (last > persisted) writer.setOffset(partition, last);
         }
@@ -514,6 +525,17 @@ export abstract class Collection<V> {
     }
     if (released > 0) this.host.settledChangelog(released);
   }
+}
+
+/** The last record of each key, in offset order (records come in offset order). */
+function latestPerKey(records: AckedRecord[]): AckedRecord[] {
+  if (records.length < 2) return records;
+  const last = new Map<string, AckedRecord>();
+  for (const record of records) {
+    last.delete(record.id);
+    last.set(record.id, record);
+  }
+  return last.size === records.length ? records : [...last.values()];
 }
 
 export function range(n: number): number[] {

@@ -39,6 +39,7 @@ export class SetTable<K = unknown, M = unknown>
 {
   readonly keySerde: Serde<K>;
   readonly memberSerde: Serde<M>;
+  protected override readonly wholeValues = false;
   /** Faust's set manager, when the table was made with startManager. */
   manager: SetTableManager<K, M> | undefined;
 

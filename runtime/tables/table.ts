@@ -11,7 +11,7 @@
  */
 import { createSerde, type Serde, type TypeSpec } from '../channels/serde.js';
 import type { StoreWriter } from '../stores/types.js';
-import { type ChangelogRecord, Collection, type TableHost, type TableKind } from './collection.js';
+import { type ChangelogRecord, Collection, keyId, type TableHost, type TableKind } from './collection.js';
 import { DELETED } from './local-state.js';
 import type { TableOptions, WindowableTable } from './types.js';
 import { hopping, sliding, tumbling, type WindowedOptions, type WindowHost } from './windows/index.js';
@@ -69,9 +69,11 @@ export class Table<K = unknown, V = unknown, G = V | undefined>
   /** Read-modify-write: `fn` gets the current value (or the default) and returns the new one. */
   update(key: K, fn: (current: G) => V): V {
     const bytes = this.serializeKey(key);
-    const current = this.readValue(bytes);
+    const id = keyId(bytes);
+    const current = this.readValue(bytes, id);
     const next = fn((current === undefined ? this.options.default?.() : current) as G);
-    this.setRaw(bytes, next);
+    if (next === null || next === undefined) this.deleteRaw(bytes);
+    else this.writeValue(bytes, next, { key: bytes, value: this.valueSerde.serialize(next) }, 'update()', id);
     return next;
   }
 
