@@ -229,7 +229,8 @@ async function runSend(
   }
 }
 
-function printTable(header: string[], rows: string[][]): void {
+/** Prints rows as aligned columns under a header (the listing commands). */
+export function printTable(header: string[], rows: string[][]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells

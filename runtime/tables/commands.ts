@@ -12,20 +12,9 @@ import type { App } from '../app/app.js';
 import { directorySize, LmdbStore, lmdbPath } from '../stores/lmdb.js';
 import { storeScheme } from '../stores/registry.js';
 import type { Collection } from './collection.js';
+import { printTable } from '../app/main.js';
 
 type AnyTable = Collection<unknown>;
-
-/** A few table rows for printing. */
-function printRows(header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  console.log(line(header));
-  for (const row of rows) console.log(line(row));
-}
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -81,7 +70,10 @@ export function registerTableCommands(app: App): void {
           table.options.help ?? '',
         ];
       });
-      printRows(['table', 'kind', 'changelog', 'partitions', 'store', 'local keys', 'on disk', 'help'], rows);
+      printTable(
+        ['table', 'kind', 'changelog', 'partitions', 'store', 'local keys', 'on disk', 'help'],
+        rows,
+      );
       return 0;
     },
   );

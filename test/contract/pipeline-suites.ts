@@ -8,6 +8,7 @@ import { after, describe, it } from 'node:test';
 import { App, DEAD_LETTER_HEADERS, deadLetterTopicName, type Event } from '../../runtime/index.js';
 import { model } from '../../runtime/models/index.js';
 import { createTransport } from '../../runtime/transport/registry.js';
+import { eventually as until } from '../support/memory-app.js';
 
 export interface SuiteOptions {
   /** A broker URL for one test (memory:// tests get a fresh in-process broker each). */
@@ -33,20 +34,6 @@ const fast = (broker: string) => ({
   logLevel: 'warn' as const,
   webEnabled: false,
 });
-
-async function until(
-  what: string,
-  condition: () => boolean,
-  timeoutMs: number,
-  detail = () => '',
-): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} ${detail()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** Deterministic pseudo-random lower-case words of 1 to 10 letters. */
 export function makeWords(count: number, seed = 42): string[] {

@@ -14,6 +14,7 @@ import {
   uniqueName,
   WorkerProcess,
 } from '../support/index.js';
+import { eventually as until } from '../support/memory-app.js';
 
 const WORKER = new URL('./apps/relay-worker.js', import.meta.url);
 const skip = isKafkaUrl(brokerUrl()) ? false : 'process-kill tests need a real Kafka broker';
@@ -54,20 +55,6 @@ async function produceIds(topic: string, count: number): Promise<void> {
     await producer.send({ topic, messages, acks: -1 });
   }
   await producer.disconnect();
-}
-
-async function until(
-  what: string,
-  condition: () => boolean,
-  timeoutMs: number,
-  detail = () => '',
-): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} ${detail()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('worker processes on the real broker', { skip, timeout: 240_000 }, () => {
