@@ -49,6 +49,9 @@ describe('broker security against SASL_SSL and SSL listeners', { timeout: 300_00
       logLevel: 'error',
       ...settings,
     });
+    // The secure broker's URL as a flag: the test run exports FAUSTGEN_BROKER (the plaintext
+    // broker), and env beats code.
+    if (settings.broker !== undefined) app.configure({ broker: settings.broker });
     apps.push(app);
     const topic = app.topic(`${appId}-events`, { keyType: 'string', valueType: 'json', partitions: 2 });
     const received: number[] = [];
