@@ -130,5 +130,10 @@ for (const { name, code, totals } of results) {
     `${name}: tests ${totals.tests}, pass ${totals.pass}, fail ${totals.fail}${extra} — ${verdict}`,
   );
 }
+const sum = (key) => results.reduce((n, { totals }) => n + totals[key], 0);
+// The plain closing line CI reads: every suite together. A suite whose runner failed without a
+// failing test (e.g. a crash) still counts as one failure here.
+const crashed = results.filter(({ code, totals }) => code !== 0 && totals.fail === 0).length;
+console.log(`total: ${sum('pass')} passed, ${sum('fail') + crashed} failed, ${sum('skipped')} skipped`);
 const failed = results.find((result) => result.code !== 0);
 process.exit(failed ? failed.code : 0);
