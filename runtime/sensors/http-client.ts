@@ -135,22 +135,29 @@ export class HttpClient {
     }
   }
 
+  /** Sends and reads the whole body; HttpStatusError unless the status is 2xx. */
+  private async okBody(
+    prepared: ReturnType<HttpClient['prepare']>,
+  ): Promise<{ status: number; text: string }> {
+    const response = await this.send(prepared);
+    const text = await this.readBody(prepared, response);
+    if (!response.ok) {
+      throw new HttpStatusError(
+        prepared.method,
+        prepared.url,
+        response.status,
+        response.statusText,
+        excerpt(text),
+      );
+    }
+    return { status: response.status, text };
+  }
+
   /** The body as text; rejects with HttpStatusError unless the status is 2xx. */
   async text(url: string | URL, options: HttpRequestOptions = {}): Promise<string> {
     const prepared = this.prepare(url, options);
     try {
-      const response = await this.send(prepared);
-      const text = await this.readBody(prepared, response);
-      if (!response.ok) {
-        throw new HttpStatusError(
-          prepared.method,
-          prepared.url,
-          response.status,
-          response.statusText,
-          excerpt(text),
-        );
-      }
-      return text;
+      return (await this.okBody(prepared)).text;
     } finally {
       prepared.done();
     }
@@ -166,22 +173,12 @@ export class HttpClient {
       headers: { accept: 'application/json', ...options.headers },
     });
     try {
-      const response = await this.send(prepared);
-      const text = await this.readBody(prepared, response);
-      if (!response.ok) {
-        throw new HttpStatusError(
-          prepared.method,
-          prepared.url,
-          response.status,
-          response.statusText,
-          excerpt(text),
-        );
-      }
+      const { status, text } = await this.okBody(prepared);
       if (text.trim() === '') return undefined as T;
       try {
         return JSON.parse(text) as T;
       } catch (error) {
-        throw new HttpJsonError(prepared.method, prepared.url, response.status, excerpt(text), error);
+        throw new HttpJsonError(prepared.method, prepared.url, status, excerpt(text), error);
       }
     } finally {
       prepared.done();
