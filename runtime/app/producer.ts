@@ -59,6 +59,11 @@ export class AppProducer {
     this.partitionCounts.set(topic, count);
   }
 
+  /** A topic's partition count when already known (declared or looked up), else undefined. */
+  knownPartitions(topic: string): number | undefined {
+    return this.partitionCounts.get(topic);
+  }
+
   async partitionsOf(topic: string): Promise<number> {
     const known = this.partitionCounts.get(topic);
     if (known !== undefined) return known;

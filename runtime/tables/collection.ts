@@ -72,6 +72,12 @@ export interface TableHost {
   settledChangelog(count: number): void;
   /** Partition count of a topic events come from, when known. */
   topicPartitions(topic: string): number | undefined;
+  /**
+   * The bytes `key` has as the key of the events that write `table` (their topic's key serializer),
+   * which is what placed those events, and so the key's table entry, in a partition. Undefined
+   * when the host cannot tell (the changelog key bytes are used then).
+   */
+  sourceKeyBytes(table: Collection<unknown>, key: unknown): Buffer | undefined;
   /** A write failed to reach the store: at-least-once is at stake, the worker must stop. */
   fail(error: Error): void;
 }
@@ -167,6 +173,9 @@ export abstract class Collection<V> {
 
   /** The value of stored bytes (the changelog's value bytes for plain tables). */
   protected abstract decodeStored(bytes: Buffer): V;
+
+  /** A key's bytes in the changelog. */
+  protected abstract changelogKeyBytes(key: unknown): Buffer;
 
   /** Applies one changelog record to the store; returns the store key it changed. */
   protected abstract applyRecord(
@@ -269,6 +278,18 @@ export abstract class Collection<V> {
       );
     }
     return partition;
+  }
+
+  /**
+   * The partition that holds `key`, for reads outside any event (web routes, the router): the
+   * partition its source events went to, as their topic's key serializer and the murmur2
+   * partitioner placed them, whatever the changelog's key format (Faust hashes the changelog key
+   * and so routes raw-keyed topics to the wrong worker). With usePartitioner the writes themselves
+   * go by the changelog key, and so does this.
+   */
+  keyPartition(key: unknown): number {
+    const source = this.options.usePartitioner ? undefined : this.host.sourceKeyBytes(this, key);
+    return javaPartition(source ?? this.changelogKeyBytes(key), this.partitionCount);
   }
 
   // ---- local state -------------------------------------------------------------------------------

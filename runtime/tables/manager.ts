@@ -36,10 +36,11 @@ import {
   type TableSensors,
 } from './collection.js';
 import { ChangelogBehindStoreError } from './errors.js';
+import { KeySources } from './key-sources.js';
 import { RecoveryProgress } from './progress.js';
 import { ChangelogReader, readerGroupId } from './reader.js';
 import { PartitionReplica } from './replica.js';
-import type { ChangelogInfo, StandbyProvider } from './types.js';
+import type { ChangelogInfo, StandbyProvider, TableOptions } from './types.js';
 
 type AnyTable = Collection<unknown>;
 
@@ -102,7 +103,21 @@ export class TableManager implements TableHost {
   private readonly lastRecoveries = new Map<string, PartitionRecovery>();
   private recoveryRound: { started: number; records: number; partitions: number } | undefined;
 
-  constructor(private readonly app: App) {}
+  private readonly keySources: KeySources;
+
+  constructor(private readonly app: App) {
+    this.keySources = new KeySources({
+      logger: app.logger,
+      get defaultKeySerializer() {
+        return app.conf.keySerializer;
+      },
+      topic: (name) => app.topics().find((topic) => topic.name === name),
+      consumedTopics: () => (app.engine.running ? app.engine.conductor.topics() : undefined),
+      partitionCount: (topic) => app.engine.producer.knownPartitions(topic),
+      isInternalSink: (topic) =>
+        this.byChangelog.has(topic) || app.topics().some((t) => t.name === topic && !t.commits),
+    });
+  }
 
   // ---- TableHost --------------------------------------------------------------------------------
 
@@ -154,6 +169,10 @@ export class TableManager implements TableHost {
 
   topicPartitions(topic: string): number | undefined {
     return this.topicCounts.get(topic);
+  }
+
+  sourceKeyBytes(table: AnyTable, key: unknown): Buffer | undefined {
+    return this.keySources.bytes(table as AnyTable & { options: TableOptions }, key);
   }
 
   fail(error: Error): void {
@@ -250,6 +269,7 @@ export class TableManager implements TableHost {
 
   private async start(): Promise<void> {
     this.stopping = false;
+    this.keySources.reset();
     this.lastRecoveries.clear();
     const { conf } = this.app;
     const engine = this.app.engine;

@@ -110,6 +110,10 @@ export class SetTable<K = unknown, M = unknown>
     return n;
   }
 
+  protected changelogKeyBytes(key: unknown): Buffer {
+    return this.serializeKey(key as K);
+  }
+
   private serializeKey(key: K): Buffer {
     const bytes = this.keySerde.serialize(key);
     if (bytes === null) throw new Error(`set table ${this.name}: a key cannot be null or undefined`);

@@ -134,6 +134,10 @@ export class Table<K = unknown, V = unknown, G = V | undefined>
 
   // ---- by changelog key bytes (windowed tables) ---------------------------------------------
 
+  protected changelogKeyBytes(key: unknown): Buffer {
+    return this.serializeKey(key);
+  }
+
   serializeKey(key: unknown): Buffer {
     const bytes = this.keySerde.serialize(key as K);
     if (bytes === null) throw new Error(`table ${this.name}: a key cannot be null or undefined`);

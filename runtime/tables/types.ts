@@ -51,6 +51,13 @@ export interface TableOptions<
   standbyBufferSize?: number;
   /** Write each key to the changelog partition its serialized key hashes to, not the source event's. */
   usePartitioner?: boolean;
+  /**
+   * The topic whose events write this table (a topic or its name). A key's partition, for reads
+   * outside any event (web routes, the router), is computed as this topic partitions its events:
+   * its key serializer, then murmur2. Default: inferred from the topics the app's streams read
+   * with as many partitions as the table (see runtime/tables/key-sources.ts).
+   */
+  sourceTopic?: string | { readonly name: string };
   /** Extra topic configs for the changelog topic (e.g. `{ 'segment.ms': '3600000' }`). */
   extraTopicConfigs?: Record<string, string>;
   /** One line about the table (the `tables` command shows it). */

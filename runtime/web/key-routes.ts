@@ -18,7 +18,8 @@ export interface RoutableTable {
   readonly partitions: number;
   readonly options: { keyType?: unknown };
   readonly activePartitions: ReadonlySet<number> | undefined;
-  serializeKey(key: unknown): Buffer;
+  /** The partition holding the key: where the events that wrote it were (their topic's key bytes). */
+  keyPartition(key: unknown): number;
 }
 
 export interface KeyRouteContext {
@@ -77,9 +78,9 @@ export function typedKey(keyType: unknown, key: unknown): unknown {
   return key;
 }
 
-/** Where a table's key lives: the partition its changelog key bytes hash to (Faust's router). */
+/** Where a table's key lives: the partition of the events that wrote it (see Collection.keyPartition). */
 export function tablePartition(table: RoutableTable, key: unknown): number {
-  return javaPartition(table.serializeKey(key), table.partitions);
+  return table.keyPartition(key);
 }
 
 function forwardedBy(request: WebRequest): string | undefined {
