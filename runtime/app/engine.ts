@@ -1,4 +1,4 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import type { Agent } from '../agents/agent.js';
 import type { MessageRef } from '../channels/event.js';
 import type { Topic } from '../channels/topic.js';
@@ -49,6 +49,9 @@ export interface EngineApp {
 }
 
 export type EngineMode = BootMode;
+
+/** How often a revocation checks whether in-flight events have finished. */
+const REVOKE_POLL_MS = 5;
 
 /** The sender of a run whose boot strategy turned the Kafka producer off. */
 const DISABLED_SENDER: MessageSender = {
@@ -279,6 +282,38 @@ export class Engine {
     if (!this.isReady) void this.becomeReady();
   }
 
+  /**
+   * A rebalance begins and this worker is about to give up its assignment (onPartitionsRevoked):
+   * drop the buffered events, let the ones agents are processing finish (bounded), then commit,
+   * so the next owner of each partition starts where this worker's work, and so the changelog
+   * records it wrote, end. Without it the next owner redoes everything since the last commit, and a
+   * table counts those events twice. Only events still unfinished at the bound can be redone.
+   */
+  private async revoking(generation: number): Promise<void> {
+    const commits = this.commits;
+    if (this.state !== 'running' || !commits) return;
+    const { conf, logger } = this.app;
+    const started = performance.now();
+    const dropped = this.conductor.revoke(generation);
+    const boundMs =
+      Math.min(conf.shutdownTimeout, conf.brokerSessionTimeout / 2, conf.brokerRebalanceTimeout / 2) * 1000;
+    while (this.conductor.inFlight() > 0 && performance.now() - started < boundMs) {
+      await sleep(REVOKE_POLL_MS);
+    }
+    const unfinished = this.conductor.inFlight();
+    await commits.commit();
+    const ms = Math.round(performance.now() - started);
+    if (unfinished > 0) {
+      logger.warn(
+        `rebalance: ${unfinished} events were still being processed after ${boundMs} ms; generation ` +
+          `${generation} was committed without them, so their effects may be repeated by the next owner`,
+      );
+    }
+    logger.debug(
+      `rebalance: committed generation ${generation} before giving up its partitions (${ms} ms, ${dropped} buffered events dropped)`,
+    );
+  }
+
   /** Stops fetching, lets in-flight events finish (bounded), commits, leaves the group. */
   async stop(): Promise<void> {
     if (this.state === 'stopped' || this.state === 'stopping' || this.state === 'idle') return;
@@ -399,6 +434,7 @@ export class Engine {
     await consumer.start({
       onBatch: (batch) => this.deliver(batch),
       onAssigned: (assignment, generation) => this.assigned(assignment, generation),
+      onRevoking: (_assignment, generation) => this.revoking(generation),
       onStopped: (error) => {
         if (error && this.state === 'running') this.crash(error);
       },

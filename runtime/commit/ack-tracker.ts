@@ -48,6 +48,20 @@ export class PartitionAckTracker {
     return moved;
   }
 
+  /**
+   * Forgets the delivered offsets from `offset` on that are not committable yet: they were
+   * dropped unprocessed (a rebalance is taking the partition), so nothing will ack them and
+   * outstanding() counts only the events still being processed. Commits cannot pass `offset`.
+   */
+  forgetFrom(offset: number): void {
+    let end = this.pending.length;
+    while (end > this.head && this.pending[end - 1]! >= offset) {
+      end--;
+      this.done.delete(this.pending[end]!);
+    }
+    this.pending.length = end;
+  }
+
   /** The offset to commit (next to read), or -1 when nothing is committable. */
   committableOffset(): number {
     return this.committable;

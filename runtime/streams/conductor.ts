@@ -35,6 +35,8 @@ export class Conductor {
   private assignment: TopicPartition[] = [];
   private roomWaiters: { subs: Subscription[]; resolve: () => void }[] = [];
   private gen = 0;
+  /** The generation whose assignment is being revoked: its batches are refused. */
+  private revokedGen = -1;
   private readonly highWatermarks = new Map<string, number>();
 
   constructor(private readonly options: ConductorOptions) {}
@@ -98,7 +100,8 @@ export class Conductor {
    * a promise that resolves once every buffer it went to drained to half (or was emptied).
    */
   deliver(batch: MessageBatch): void | Promise<void> {
-    if (batch.generation !== this.gen) return; // fetched before the rebalance; refetched by the owner
+    // Fetched before the rebalance, or while it takes the assignment: refetched by the owner.
+    if (batch.generation !== this.gen || this.revokedGen === this.gen) return;
     const { topic, partition } = batch;
     const sensors = this.options.sensors;
     if (sensors?.active) sensors.onMessagesIn(batch);
@@ -149,6 +152,38 @@ export class Conductor {
   close(): void {
     for (const list of this.subscriptions.values()) for (const sub of list) sub.buffer.close();
     this.releaseRoomWaiters();
+  }
+
+  /**
+   * A rebalance is about to take this generation's assignment (runtime's onRevoking): drops what
+   * is buffered and refuses later batches of the generation, so what stays outstanding in the ack
+   * trackers is what agents are processing now (see inFlight()). Returns how many were dropped.
+   */
+  revoke(generation: number): number {
+    if (generation !== this.gen) return 0;
+    this.revokedGen = generation;
+    const firstDropped = new Map<string, TopicPartition & { offset: number }>();
+    let dropped = 0;
+    for (const list of this.subscriptions.values()) {
+      for (const sub of list) {
+        for (const { message } of sub.buffer.clear()) {
+          dropped++;
+          const key = tpKey(message.topic, message.partition);
+          const first = firstDropped.get(key);
+          if (!first || message.offset < first.offset) firstDropped.set(key, message);
+        }
+      }
+    }
+    for (const { topic, partition, offset } of firstDropped.values()) {
+      if (this.options.commits(topic)) this.trackers.tracker(topic, partition).forgetFrom(offset);
+    }
+    this.releaseRoomWaiters();
+    return dropped;
+  }
+
+  /** Events of the current generation handed to streams and not yet acked. */
+  inFlight(): number {
+    return this.trackers.outstanding();
   }
 
   /** Drops everything buffered (shutdown: those events are redone after restart). */

@@ -75,6 +75,15 @@ export interface ConsumerHandlers {
    */
   onAssigned(assignment: TopicPartition[], generation: number): void | Promise<void>;
   /**
+   * Optional (Kafka's onPartitionsRevoked). Called when a rebalance begins, before this member
+   * gives up `assignment` (the eager protocol revokes it all) and rejoins, while commits of
+   * `generation` are still accepted: the runtime finishes or drops its work of that generation and
+   * commits it, so the next owner of a partition does not do it again. The transport waits for the
+   * promise before it rejoins (the runtime bounds how long); a rejection is logged and the
+   * rebalance goes on. Not called for the first join, nor when the member was already expelled.
+   */
+  onRevoking?(assignment: TopicPartition[], generation: number): Promise<void>;
+  /**
    * Optional. The fetch position of an assigned partition moved to `nextOffset` over offsets that
    * carried no message to deliver (transaction markers, records of aborted transactions). A reader
    * that must reach a partition's high watermark (table recovery) needs it: otherwise it would wait

@@ -60,6 +60,7 @@ import { createKafkaClient, OPERATION_RETRY } from './client.js';
 import './compression.js';
 import { connectError, operationError } from './errors.js';
 import { FetchGenerations } from './fetch-generations.js';
+import { setRevokeHook } from './kafkajs.js';
 
 /** Batches handled at once; our handler only enqueues, so this just keeps partitions from queueing. */
 export const PARTITIONS_CONSUMED_CONCURRENTLY = 16;
@@ -133,6 +134,8 @@ export class KafkaTransportConsumer implements TransportConsumer {
   private stopping: Promise<void> | undefined;
   /** Custom group protocols given as GroupAssignors: told about every join, read the group themselves. */
   private readonly groupAssignors: GroupAssignor[];
+  /** The member id of the latest join, under which the pre-rejoin hook is registered. */
+  private memberId: string | undefined;
 
   constructor(
     private readonly transport: TransportOptions,
@@ -325,6 +328,7 @@ export class KafkaTransportConsumer implements TransportConsumer {
         if (wasStarted) await this.consumer.disconnect();
       } finally {
         this.state = 'stopped';
+        this.forgetMember();
         this.currentAssignment = [];
         this.assigned = new Set();
         for (const assignor of this.groupAssignors) assignor.left();
@@ -359,7 +363,32 @@ export class KafkaTransportConsumer implements TransportConsumer {
     if (typeof generationId === 'number') this.syncedGenerationId = generationId;
   }
 
+  /** Runs the runtime's onRevoking before kafkajs rejoins the group (see kafkajs.ts). */
+  private async beforeRejoin(): Promise<void> {
+    const handlers = this.handlers;
+    if (!handlers?.onRevoking || this.state !== 'running' || this.crashed) return;
+    if (this.currentAssignment.length === 0) return;
+    const generation = this.generations.current;
+    try {
+      await handlers.onRevoking(this.assignment(), generation);
+    } catch (error) {
+      this.transport.log?.('warn', `${this.what}: onRevoking(generation ${generation}) failed`, {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
+  private forgetMember(): void {
+    if (this.memberId !== undefined) setRevokeHook(this.options.groupId, this.memberId, undefined);
+    this.memberId = undefined;
+  }
+
   private onGroupJoin(event: ConsumerGroupJoinEvent): void {
+    if (event.payload.memberId !== this.memberId) {
+      this.forgetMember();
+      this.memberId = event.payload.memberId;
+      setRevokeHook(this.options.groupId, this.memberId, () => this.beforeRejoin());
+    }
     const generation = this.generations.joined(this.syncedGenerationId);
     this.syncedGenerationId = undefined;
     this.crashed = false;
@@ -442,6 +471,7 @@ export class KafkaTransportConsumer implements TransportConsumer {
     if (this.state !== 'running') return;
     this.state = 'stopped';
     this.stopping = Promise.resolve();
+    this.forgetMember();
     this.currentAssignment = [];
     this.assigned = new Set();
     for (const assignor of this.groupAssignors) assignor.left();

@@ -58,5 +58,49 @@ function installGrouping(): boolean {
 
 export const groupingPatched = installGrouping();
 
+/**
+ * kafkajs has no onPartitionsRevoked: when the group rebalances, a member rejoins at once and its
+ * next assignment restarts every partition at its committed offset, so work done since the last
+ * commit would be done again (by whoever owns the partition now, this member included). The Java
+ * client lets the member commit first, in onPartitionsRevoked, while the group still accepts
+ * commits of the generation being left. This wraps kafkajs's ConsumerGroup.joinAndSync so a hook
+ * registered for the member (group id + member id) runs, and is awaited, before every rejoin.
+ * The first join (no member id yet) and joins after kafkajs forgot the member run no hook.
+ */
+type RevokeHook = () => Promise<void>;
+const revokeHooks = new Map<string, RevokeHook>();
+const memberKey = (groupId: string, memberId: string): string => `${groupId}\u0000${memberId}`;
+
+/** Registers (or, with undefined, removes) the hook run before `memberId` of `groupId` rejoins. */
+export function setRevokeHook(groupId: string, memberId: string, hook: RevokeHook | undefined): void {
+  const key = memberKey(groupId, memberId);
+  if (hook) revokeHooks.set(key, hook);
+  else revokeHooks.delete(key);
+}
+
+const wrapped = Symbol.for('faustgen.kafkajs.revokeHooks');
+
+interface ConsumerGroupInternals {
+  groupId: string;
+  memberId: string | null;
+  joinAndSync(): Promise<void>;
+}
+
+function installRevokeHooks(): void {
+  const ConsumerGroup = require('kafkajs/src/consumer/consumerGroup.js') as {
+    prototype: ConsumerGroupInternals & { [wrapped]?: true };
+  };
+  const proto = ConsumerGroup.prototype;
+  if (proto[wrapped]) return;
+  const joinAndSync = proto.joinAndSync;
+  proto.joinAndSync = async function (this: ConsumerGroupInternals): Promise<void> {
+    const hook = this.memberId ? revokeHooks.get(memberKey(this.groupId, this.memberId)) : undefined;
+    if (hook) await hook();
+    return joinAndSync.call(this);
+  };
+  proto[wrapped] = true;
+}
+installRevokeHooks();
+
 const kafkajs = require('kafkajs') as KafkaJs;
 export default kafkajs;

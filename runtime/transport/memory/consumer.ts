@@ -212,6 +212,7 @@ export class MemoryConsumer implements TransportConsumer {
             this.log?.('warn', `${this.name}: rejoining after being removed from the group`);
             this.joinGroup();
           } else {
+            await this.revoking(handlers);
             this.rebalancePending = false;
             if (!this.group.rejoin(this.memberId!)) this.expelled = true;
           }
@@ -236,6 +237,18 @@ export class MemoryConsumer implements TransportConsumer {
       this.failure ??= asError(error, `${this.name}: handler failed`);
     }
     await this.finish(handlers);
+  }
+
+  /** Before rejoining: the runtime may commit the generation it gives up (the group accepts it). */
+  private async revoking(handlers: ConsumerHandlers): Promise<void> {
+    if (!handlers.onRevoking || this.generation === 0 || this.current.length === 0) return;
+    try {
+      await handlers.onRevoking(this.assignment(), this.generation);
+    } catch (error) {
+      this.log?.('warn', `${this.name}: onRevoking(generation ${this.generation}) failed`, {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
   }
 
   private adopt({ generation, assignment }: PendingAssignment): void {
