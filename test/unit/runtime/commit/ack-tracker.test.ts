@@ -35,6 +35,17 @@ describe('PartitionAckTracker', () => {
     assert.equal(t.committableOffset(), 14);
   });
 
+  it('forgetFrom: dropped offsets stop counting as outstanding, and the commit never passes them', () => {
+    const t = tracked(0, 1, 2, 3, 4, 5);
+    t.ack(0);
+    t.ack(3);
+    t.forgetFrom(2);
+    assert.equal(t.outstanding(), 1, 'only offset 1 is still being processed');
+    t.ack(1);
+    assert.equal(t.committableOffset(), 2, 'not past the first dropped offset');
+    assert.equal(t.outstanding(), 0);
+  });
+
   it('does not stall on offset gaps (compaction, transaction markers)', () => {
     // Offsets 3-4 and 7 never reach the consumer.
     const t = tracked(0, 1, 2, 5, 6, 8);

@@ -72,6 +72,30 @@ describe('Conductor', () => {
     assert.equal(buffer.size, 1);
   });
 
+  it("revoke: drops what is buffered, refuses later batches of the generation, counts only events in agents' hands", async () => {
+    const conductor = new Conductor({ maxsize: 4, onAck: () => {}, commits: () => true });
+    const buffer = conductor.subscribe('t');
+    conductor.assigned([{ topic: 't', partition: 0 }], 1);
+    const waiting = conductor.deliver(batch('t', 0, 0, 6));
+    const first = buffer.take()!;
+    const second = buffer.take()!;
+    first.release();
+    assert.equal(conductor.inFlight(), 5, 'one acked, one in an agent, four buffered');
+    assert.equal(conductor.revoke(1), 4);
+    assert.ok(await settled(waiting as Promise<void>), 'a waiting delivery is released');
+    assert.equal(buffer.size, 0);
+    assert.equal(conductor.inFlight(), 1, 'only the event an agent holds is in flight');
+    conductor.deliver(batch('t', 0, 6, 2));
+    assert.equal(buffer.size, 0, 'batches of the revoked generation are refused');
+    second.release();
+    assert.equal(conductor.inFlight(), 0);
+    assert.deepEqual(conductor.ackTrackers.pendingCommits(), [{ topic: 't', partition: 0, offset: 2 }]);
+    assert.equal(conductor.revoke(0), 0, 'another generation: nothing to do');
+    conductor.assigned([{ topic: 't', partition: 0 }], 2);
+    conductor.deliver(batch('t', 0, 2, 2, 2));
+    assert.equal(buffer.size, 2, 'the next generation delivers again');
+  });
+
   it('acks at once the messages of a topic nobody reads, and never tracks topics without commits', () => {
     let acks = 0;
     const conductor = new Conductor({

@@ -160,6 +160,33 @@ describe('recovery', () => {
     await third.app.stop();
   });
 
+  it('a worker joining while the first holds uncommitted work: the rebalance commits it first, nothing counts twice', async () => {
+    const ids = tableApp();
+    const [id, broker] = [ids.id, ids.conf.broker[0]!];
+    const rare = { brokerCommitInterval: 600, brokerCommitEvery: 1_000_000 };
+    const a = counter(id, broker, tempDir(), rare);
+    await a.app.start();
+    await a.app.whenReady();
+    await produce(a.app, 0, 1000);
+    await eventually('A counted everything', () => a.processed() === 1000);
+    const group = getMemoryBroker(broker).findGroup(id)!;
+    const committed = () => [0, 1, 2, 3].reduce((n, p) => n + (group.committedOffset('input', p) ?? 0), 0);
+    assert.equal(committed(), 0, 'nothing committed before the rebalance');
+    const b = counter(id, broker, tempDir(), rare);
+    await b.app.start();
+    await eventually('both workers hold partitions', () =>
+      [a, b].every((w) => w.app.assignment().some((tp) => tp.topic === 'input')),
+    );
+    await b.app.whenReady();
+    await b.app.tables.whenRecovered();
+    assert.equal(committed(), 1000, 'A committed its work before giving its partitions up');
+    await produce(a.app, 1000, 1200);
+    await eventually('the new events', () => a.processed() + b.processed() === 1200);
+    assert.equal(total(a.counts) + total(b.counts), sumTo(1200), 'each event counted once');
+    await a.app.stop();
+    await b.app.stop();
+  });
+
   it('when one of two workers stops, the other takes its partitions with their values', async () => {
     const ids = tableApp();
     const [id, broker] = [ids.id, ids.conf.broker[0]!];
