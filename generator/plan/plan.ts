@@ -12,6 +12,7 @@ import {
   type ParamType,
   type RouteDef,
   type TableDef,
+  type TopicDef,
   type Topology,
   type TypeRef,
 } from '../topology/index.js';
@@ -308,7 +309,7 @@ function templateContext(topology: Topology, hash: string): TemplateContext {
   const tables = Object.values(topology.tables).map((table) => ({
     ident: tableIdent(table.name),
     name: table.name,
-    ...tableExpressions(table, spec),
+    ...tableExpressions(table, spec, sourceTopicOf(topology, table)),
   }));
 
   const accessOf = (job: JobAccess, indent: number) =>
@@ -538,9 +539,29 @@ function templateContext(topology: Topology, hash: string): TemplateContext {
   };
 }
 
+/**
+ * The Kafka topic whose events write a table, when the topology tells: the topics read by the
+ * agents that list the table, if they all type and serialize keys alike. The runtime places a key
+ * as that topic partitions it (web routes); otherwise it infers the source at run time.
+ */
+function sourceTopicOf(topology: Topology, table: TableDef): string | undefined {
+  if (table.kind === 'global' || table.kind === 'setGlobal') return undefined;
+  const topics = Object.values(topology.agents)
+    .filter((agent) => agent.tables.includes(table.name) && 'topic' in agent.source)
+    .map((agent) => topology.topics[(agent.source as { topic: string }).topic])
+    .filter((topic): topic is TopicDef => topic !== undefined);
+  const first = topics[0];
+  if (!first) return undefined;
+  const alike = topics.every(
+    (topic) => topic.keyType === first.keyType && topic.keySerializer === first.keySerializer,
+  );
+  return alike ? first.name : undefined;
+}
+
 function tableExpressions(
   table: TableDef,
   spec: (type: TypeRef | undefined) => unknown,
+  sourceTopic: string | undefined,
 ): { base: { ident: string; expression: string } | undefined; expression: string } {
   const isSet = table.kind === 'set' || table.kind === 'setGlobal';
   const method = { table: 'table', global: 'globalTable', set: 'setTable', setGlobal: 'setGlobalTable' }[
@@ -553,6 +574,7 @@ function tableExpressions(
     valueSerializer: table.valueSerializer,
     default: !isSet && table.default !== undefined ? raw(`() => (${literal(table.default)})`) : undefined,
     partitions: table.partitions,
+    sourceTopic,
     keyIndex: table.keyIndex ? true : undefined,
     help: table.description,
   });

@@ -61,6 +61,16 @@ describe('renderTopology', () => {
     assert.match(code, /default: \(\) => \(0\)/);
   });
 
+  it("names a table's source topic when the agents that write it read one kind of key", async () => {
+    const tables = (await renderTopology(load(EXAMPLE_TEXT))).files.find((f) => f.path.endsWith('tables.ts'));
+    const code = tables?.content ?? '';
+    const declaration = (name: string) =>
+      new RegExp(`app\\.\\w+\\('${name}', \\{[^;]*`).exec(code)?.[0] ?? '';
+    assert.match(declaration('account-totals'), /sourceTopic: 'payments'/);
+    assert.match(declaration('flagged-merchants'), /sourceTopic: 'fraud-alerts'/);
+    assert.doesNotMatch(declaration('accounts-by-id'), /sourceTopic/, 'global tables live everywhere');
+  });
+
   it('plans one stub per agent, task, timer, crontab, service and route, and a codecs stub', async () => {
     const topology = load(EXAMPLE_TEXT);
     const plan = planGeneration(topology);
