@@ -72,11 +72,14 @@ async function generatedPayment(dir: string): Promise<Model<Payment>> {
   return models.Payment;
 }
 
-/** A value as Python Faust's json serializer writes a `payments_py.Payment` record. */
+/**
+ * A value as Python Faust's json serializer writes a `payments_py.Payment` record: compact JSON,
+ * fields in declared order, a float amount, then the metadata.
+ */
 function faustValue(account: string, amount: number | string): Buffer {
   const shown = typeof amount === 'number' ? amount.toFixed(1) : JSON.stringify(amount);
   return Buffer.from(
-    `{"account": ${JSON.stringify(account)}, "amount": ${shown}, "__faust": {"ns": "payments_py.Payment"}}`,
+    `{"account":${JSON.stringify(account)},"amount":${shown},"__faust":{"ns":"payments_py.Payment"}}`,
   );
 }
 
@@ -147,7 +150,7 @@ describe('a topic shared with a Python Faust app', { skip, timeout: TIMEOUT_MS *
     fromPython.push({ key: 'py-bad-amount', value: faustValue('py-bad-amount', 'lots') });
     fromPython.push({
       key: 'py-other-type',
-      value: Buffer.from('{"account": "x", "amount": 1.0, "__faust": {"ns": "billing.Invoice"}}'),
+      value: Buffer.from('{"account":"x","amount":1.0,"__faust":{"ns":"billing.Invoice"}}'),
     });
     await python.send({ topic: payments.name, messages: fromPython });
     for (let i = 0; i < 20; i++) {
