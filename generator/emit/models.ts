@@ -86,6 +86,7 @@ export async function emitModels(topology: Topology, header: string): Promise<st
     parts.push(types[index] as string, '');
     const options = {
       namespace: model.namespace,
+      acceptedNamespaces: model.aliases.length > 0 ? model.aliases : undefined,
       includeMetadata: model.includeMetadata ? undefined : false,
       serializer: model.serializer,
       schemas:

@@ -234,6 +234,11 @@ export const ERROR_CODES = {
     title: 'timer interval not positive',
     description: 'A timer whose interval is 0.',
   },
+  FG4031: {
+    title: 'namespace alias conflict',
+    description:
+      "A model `alias` that is the model's own namespace, another model's namespace, or another model's alias: every namespace a record carries names one model.",
+  },
 } as const satisfies Record<string, ErrorKind>;
 
 export type TopologyErrorCode = keyof typeof ERROR_CODES;

@@ -236,6 +236,7 @@ export function readTopology(raw: unknown, usable: (pointer: string) => boolean)
         name,
         namespace:
           reader.string(entry, 'namespace', pointer) ?? (entry.namespace === undefined ? name : undefined),
+        aliases: reader.names(entry, 'aliases', pointer),
         includeMetadata:
           reader.boolean(entry, 'includeMetadata', pointer) ??
           (entry.includeMetadata === undefined ? true : undefined),

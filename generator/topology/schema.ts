@@ -242,6 +242,13 @@ export function buildTopologySchema(options: SchemaOptions = {}): Schema {
             type: 'string',
             minLength: 1,
           },
+          aliases: {
+            description:
+              "Other namespaces accepted in incoming records' `__faust.ns`, e.g. the Python class of a Faust app sharing the topic (`payments_py.Payment`). Records are written with `namespace`.",
+            type: 'array',
+            items: { type: 'string', minLength: 1 },
+            uniqueItems: true,
+          },
           includeMetadata: {
             description: 'Write `"__faust": {"ns": namespace}` in each record, as Faust does. Default true.',
             type: 'boolean',

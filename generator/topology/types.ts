@@ -78,6 +78,8 @@ export interface ModelDef {
   readonly name: string;
   /** The `__faust.ns` of records; default: the model name. */
   readonly namespace: string;
+  /** Other namespaces accepted in incoming `__faust.ns` (a Faust app's class name); default none. */
+  readonly aliases: readonly string[];
   /** Write `"__faust": {"ns": namespace}` in records; default true. */
   readonly includeMetadata: boolean;
   /** A codec this model is always written with, overriding the topic's. */

@@ -41,7 +41,7 @@ import type { TopicPartition } from '../transport/types.js';
 import { BlockingDetector } from './blocking.js';
 import { Engine, type EngineMode } from './engine.js';
 import { type BootStrategy, type BootSwitches, bootSwitches, type LifecycleHooks } from './lifecycle.js';
-import type { ProducedMessage } from './producer.js';
+import type { AppProducer, ProducedMessage } from './producer.js';
 import { Signal } from './signals.js';
 import type { Blueprint, KeySource, PageMethods, PageOptions, WebHandler } from '../web/index.js';
 import { WebServer } from '../web/server.js';
@@ -653,7 +653,7 @@ export class App implements ChannelHost, AgentHost<App> {
     value: Buffer | null,
     options: ProduceOptions,
   ): Promise<SendReceipt> {
-    return this.engine.producer.send(topic, key, value, options);
+    return this.producer().send(topic, key, value, options);
   }
 
   subscribe(topic: string, partitions?: ReadonlySet<number>) {
@@ -685,7 +685,7 @@ export class App implements ChannelHost, AgentHost<App> {
   ): Promise<void> {
     const target = keyTarget instanceof Topic ? keyTarget : this.getTopic(topic);
     const keyBytes = target ? target.keySerde.serialize(key) : null;
-    await this.engine.producer.send(topic, keyBytes, event.message.value, { headers: event.message.headers });
+    await this.producer().send(topic, keyBytes, event.message.value, { headers: event.message.headers });
   }
 
   repartitionTarget(name: string, partitions: number | undefined): SendTarget & StreamSourceFactory {
@@ -723,6 +723,17 @@ export class App implements ChannelHost, AgentHost<App> {
           ),
       )
       .join(', ');
+  }
+
+  /** The running producer; a send before any start says which start a sending script wants. */
+  private producer(): AppProducer {
+    if (this.starting === undefined) {
+      throw new Error(
+        `app ${this.appId} is not started: a script that only sends calls \`await app.startClient()\` ` +
+          "(or app.start('producer')) first and `await app.stop()` at the end; app.start() runs a whole worker",
+      );
+    }
+    return this.engine.producer;
   }
 
   private assertNotStarted(what: string): void {

@@ -138,14 +138,19 @@ class RecordModel<T> implements Model<T>, NestedRecord {
     }
   }
 
+  /**
+   * A record tagged with a namespace this model does not accept. Faust would decode it as the
+   * topic's type whatever its tag; we refuse it (a record of another type that happens to fit the
+   * schema is not silently taken for this one) and say how to accept it.
+   */
   private namespaceMismatch(ns: string): ValidationError {
     const other = getModel(ns);
-    const known = other ? ` (model '${other.name}')` : '';
-    const error: FieldError = {
-      pointer: '/__faust/ns',
-      message: `is '${ns}'${known}, but model '${this.name}' expects '${this.namespace}'`,
-      keyword: 'namespace',
-    };
+    const accepted = [...this.accepted].map((name) => `'${name}'`).join(', ');
+    const message =
+      other !== undefined
+        ? `is '${ns}' (model '${other.name}'), but model '${this.name}' accepts ${accepted}`
+        : `is '${ns}', but model '${this.name}' accepts ${accepted}; to accept it, list it in the model's "aliases" (acceptedNamespaces in code)`;
+    const error: FieldError = { pointer: '/__faust/ns', message, keyword: 'namespace' };
     return new ValidationError(this.name, this.namespace, [error]);
   }
 

@@ -16,8 +16,10 @@ export interface ModelOptions {
    */
   schemas?: Readonly<Record<string, JSONSchema | Model<unknown>>>;
   /**
-   * Other namespaces accepted in incoming `__faust.ns` (e.g. the old name of a renamed Python class).
-   * Any other namespace is a validation error.
+   * Other namespaces accepted in incoming `__faust.ns`, besides `namespace`: the Python class of a
+   * Faust app sharing the topic (`payments_py.Payment`), the old name of a renamed class. A record
+   * without `__faust` is accepted too; one tagged with any other namespace is a ValidationError
+   * (kind 'namespace'). Accepted records are validated by the schema. The topology's `aliases`.
    */
   acceptedNamespaces?: readonly string[];
   /** The codec this model is always written with, overriding the topic's (Faust's model `serializer`). */

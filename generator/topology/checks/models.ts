@@ -281,6 +281,7 @@ export function checkModels(context: CheckContext): ModelValidators {
   const ajvs = new AjvPool();
   const sound = new Map<string, Record<string, unknown>>();
   const namespaces = new Map<string, string>();
+  const aliasOwners = new Map<string, string>();
   for (const [name, model] of Object.entries(context.topology.models)) {
     const pointer = entryPointer('models', name);
     if (model.namespace !== undefined) {
@@ -298,6 +299,7 @@ export function checkModels(context: CheckContext): ModelValidators {
         namespaces.set(model.namespace, name);
       }
     }
+    checkAliases(context, name, aliasOwners);
     const schema = model.schema;
     if (schema === undefined || !context.usable(joinPointer(pointer, 'schema'))) continue;
     const before = context.issues.list.length;
@@ -316,6 +318,48 @@ export function checkModels(context: CheckContext): ModelValidators {
     if (isObjectModel && context.issues.list.length === before) sound.set(name, schema);
   }
   return compileModels(context, sound);
+}
+
+/**
+ * Every namespace a record can carry names one model: a model's aliases are neither its own
+ * namespace nor another model's namespace or alias (the runtime's registry and the readers of a
+ * shared topic tell records apart by it). Namespaces of every model are known before aliases are
+ * checked, so the order of models in the file does not matter.
+ */
+function checkAliases(context: CheckContext, name: string, aliasOwners: Map<string, string>): void {
+  const models = context.topology.models;
+  const model = models[name];
+  const aliases = model?.aliases ?? [];
+  const owner = (namespace: string): string | undefined => {
+    for (const [other, entry] of Object.entries(models)) {
+      if (entry.namespace === namespace) return other;
+    }
+    return undefined;
+  };
+  aliases.forEach((alias, index) => {
+    const pointer = entryPointer('models', name, 'aliases', index);
+    const namespaceOf = owner(alias);
+    const aliasOf = aliasOwners.get(alias);
+    let message: string | undefined;
+    if (namespaceOf === name) message = `${JSON.stringify(alias)} is the model's own namespace`;
+    else if (namespaceOf !== undefined)
+      message = `${JSON.stringify(alias)} is the namespace of model ${JSON.stringify(namespaceOf)}`;
+    else if (aliasOf !== undefined)
+      message = `${JSON.stringify(alias)} is also an alias of model ${JSON.stringify(aliasOf)}`;
+    if (message === undefined) {
+      aliasOwners.set(alias, name);
+      return;
+    }
+    context.issues.add({
+      code: 'FG4031',
+      pointer,
+      message,
+      fix:
+        namespaceOf === name
+          ? 'remove it: a model always accepts its own namespace'
+          : 'a namespace names one model: remove the alias, or read that topic with the model that owns it',
+    });
+  });
 }
 
 /** Ajv instances by JSON Schema draft: creating one (with its formats) costs more than most checks. */

@@ -39,6 +39,20 @@ describe('renderTopology', () => {
     assert.match(code, /model<AccountTotal>\([^;]*includeMetadata: false[^;]*\);/s);
   });
 
+  it('passes model aliases to model() as acceptedNamespaces, and nothing without them', async () => {
+    const topology = exampleTopology();
+    topology.models.Payment.aliases = ['payments_py.Payment', 'legacy.Payment'];
+    const models = (await renderTopology(load(JSON.stringify(topology)))).files.find((f) =>
+      f.path.endsWith('models.ts'),
+    );
+    const code = models?.content ?? '';
+    assert.match(
+      code,
+      /model<Payment>\([^;]*acceptedNamespaces: \['payments_py\.Payment', 'legacy\.Payment'\][^;]*\);/s,
+    );
+    assert.equal(code.match(/acceptedNamespaces/g)?.length, 1, 'only the model with aliases');
+  });
+
   it('gives each agent exactly the tables and topics topology.json lists', async () => {
     const helpers = (await renderTopology(load(EXAMPLE_TEXT))).files.find((f) =>
       f.path.endsWith('helpers.ts'),

@@ -108,6 +108,29 @@ describe('loadTopology', () => {
     assert.deepEqual(codes(malformed), ['FG2007 /tables/totals/window/grace']);
   });
 
+  it('reads model aliases (none by default) and refuses one that names another model', () => {
+    const document = structuredClone(SHOP) as { models: Record<string, Record<string, unknown>> };
+    assert.deepEqual(
+      parseTopology(JSON.stringify(document), 'shop.json').topology?.models.Order?.aliases,
+      [],
+    );
+    document.models.Order!.aliases = ['shop_py.Order', 'legacy.Order'];
+    assert.deepEqual(parseTopology(JSON.stringify(document), 'shop.json').topology?.models.Order?.aliases, [
+      'shop_py.Order',
+      'legacy.Order',
+    ]);
+    // A model declared after the one whose alias is its namespace is still found.
+    document.models.Order!.aliases = ['Refund'];
+    document.models.Refund = { schema: { type: 'object' } };
+    const [error, ...rest] = errorsOf(document);
+    assert.deepEqual(rest, []);
+    assert.equal(error?.code, 'FG4031');
+    assert.equal(error?.pointer, '/models/Order/aliases/0');
+    assert.equal(error?.message, '"Refund" is the namespace of model "Refund"');
+    document.models.Order!.aliases = ['shop_py.Order', 'shop_py.Order', ''];
+    assert.deepEqual(codes(document), ['FG2008 /models/Order/aliases/1', 'FG2007 /models/Order/aliases/2']);
+  });
+
   it('checks co-partitioning against the topicPartitions setting when a count is left out', () => {
     const document = structuredClone(SHOP) as { tables: { totals: Record<string, unknown> } };
     delete document.tables.totals.partitions;

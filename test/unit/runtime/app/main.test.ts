@@ -178,3 +178,20 @@ describe('boot strategy', () => {
     await app.stop();
   });
 });
+
+describe('a script that only sends', () => {
+  it('is told to call app.startClient() when it sends before starting, and sends after it', async () => {
+    const app = memoryApp('script-send');
+    const topic = app.topic('out', { keyType: 'string', valueType: 'json', partitions: 1 });
+    await assert.rejects(
+      async () => topic.send({ key: 'k', value: 1 }),
+      /is not started: a script that only sends calls `await app\.startClient\(\)` \(or app\.start\('producer'\)\) first/,
+    );
+    await app.startClient();
+    const receipt = await topic.send({ key: 'k', value: 1 });
+    await receipt.delivered;
+    const offsets = await app.engine.transportAdmin.topicOffsets('out');
+    assert.equal(offsets[0]?.high, 1);
+    await app.stop();
+  });
+});

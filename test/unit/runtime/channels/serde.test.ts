@@ -239,7 +239,8 @@ describe('serde decode errors carry a reason and the role', () => {
     );
     assert.equal(
       error.reason,
-      "namespace: /__faust/ns is 'payments.Refund', but model 'Payment' expects 'payments.Payment'",
+      "namespace: /__faust/ns is 'payments.Refund', but model 'Payment' accepts 'payments.Payment'; " +
+        'to accept it, list it in the model\'s "aliases" (acceptedNamespaces in code)',
     );
   });
 

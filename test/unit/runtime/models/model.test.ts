@@ -120,7 +120,7 @@ describe('model: Faust record representation', () => {
     );
     assert.equal(
       error.reason,
-      "namespace: /__faust/ns is 'payments.Refund' (model 'Refund'), but model 'Payment' expects 'payments.Payment'",
+      "namespace: /__faust/ns is 'payments.Refund' (model 'Refund'), but model 'Payment' accepts 'payments.Payment'",
     );
     assert.match(
       error.message,
@@ -129,15 +129,16 @@ describe('model: Faust record representation', () => {
     const unknown = validationError(() =>
       Payment.fromRepresentation({ account: 'a', amount: 1, __faust: { ns: 'x.Y' } }),
     );
+    const hint = `to accept it, list it in the model's "aliases" (acceptedNamespaces in code)`;
     assert.equal(
       unknown.reason,
-      "namespace: /__faust/ns is 'x.Y', but model 'Payment' expects 'payments.Payment'",
+      `namespace: /__faust/ns is 'x.Y', but model 'Payment' accepts 'payments.Payment'; ${hint}`,
     );
     assert.deepEqual(unknown.errors, [
       {
         pointer: '/__faust/ns',
         keyword: 'namespace',
-        message: "is 'x.Y', but model 'Payment' expects 'payments.Payment'",
+        message: `is 'x.Y', but model 'Payment' accepts 'payments.Payment'; ${hint}`,
       },
     ]);
   });
@@ -155,7 +156,20 @@ describe('model: Faust record representation', () => {
       x: 1,
       y: 1,
     });
-    validationError(() => Renamed.fromRepresentation({ x: 1, y: 1, __faust: { ns: 'other.Point' } }));
+    const other = validationError(() =>
+      Renamed.fromRepresentation({ x: 1, y: 1, __faust: { ns: 'other.Point' } }),
+    );
+    assert.match(other.reason, /accepts 'new_module.Point', 'old_module.Point'; to accept it, list it/);
+  });
+
+  it('validates a record of an accepted alias by the schema', () => {
+    const Shared = model<Payment>('SharedPayment', paymentSchema, {
+      acceptedNamespaces: ['payments_py.Payment'],
+    });
+    const error = validationError(() =>
+      Shared.fromRepresentation({ account: 'a', amount: 'lots', __faust: { ns: 'payments_py.Payment' } }),
+    );
+    assert.match(error.reason, /^schema: \/amount must be number/);
   });
 });
 
