@@ -300,8 +300,7 @@ async function sendFromLines(
   const report = (message: string) => console.error(message);
   try {
     const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
-    const { sent, bad, failed } = await sendLines(target, lines, { ...options, report });
-    report(`sent ${sent} records to ${target.name}`);
+    const { bad, failed } = await sendLines(target, lines, { ...options, report });
     if (bad + failed === 0) return 0;
     const parts = [
       bad > 0 ? `${bad} bad line${bad === 1 ? '' : 's'} skipped` : '',

@@ -28,7 +28,7 @@ export interface SendLinesOptions extends KeyRule {
   readonly partition?: number;
   /** Where the progress and the bad lines go (stderr in the command). */
   readonly report: (message: string) => void;
-  /** A progress line every this many records sent; default 1000. */
+  /** A progress line every this many records sent (default 1000), and one at the end. */
   readonly progressEvery?: number;
 }
 
@@ -73,13 +73,36 @@ export function parseLine(text: string, line: number, rule: KeyRule): ParsedLine
 
 /** A JSON.parse error as `line L, column C: malformed JSON: <reason>`. */
 function malformed(error: Error, json: string, line: number, offset: number): string {
-  const position = /at position (\d+)/.exec(error.message);
-  const reason = error.message
-    .replace(/ in JSON at position \d+.*$/, '')
-    .replace(/ \(line \d+ column \d+\)$/, '');
-  // "Unexpected end of JSON input" has no position: the end of the line.
-  const column = offset + (position ? Number(position[1]) : json.length) + 1;
-  return `line ${line}, column ${column}: malformed JSON: ${reason}`;
+  const token = /^Unexpected token '.+?'/.exec(error.message);
+  const reason = token ? token[0] : error.message.replace(/ (in JSON )?at position \d+.*$/, '');
+  return `line ${line}, column ${offset + errorIndex(json) + 1}: malformed JSON: ${reason}`;
+}
+
+/**
+ * Where JSON text goes wrong: the length of its longest prefix that is still the start of some
+ * JSON text (JSON.parse does not always say where, e.g. "Unexpected token").
+ */
+function errorIndex(json: string): number {
+  let viable = 0;
+  let refused = json.length + 1;
+  while (refused - viable > 1) {
+    const middle = (viable + refused) >> 1;
+    if (isViablePrefix(json.slice(0, middle))) viable = middle;
+    else refused = middle;
+  }
+  return viable;
+}
+
+function isViablePrefix(prefix: string): boolean {
+  try {
+    JSON.parse(prefix);
+    return true;
+  } catch (error) {
+    const message = (error as Error).message;
+    if (message.startsWith('Unexpected end of JSON input')) return true;
+    const position = / at position (\d+)/.exec(message);
+    return position !== null && Number(position[1]) === prefix.length;
+  }
 }
 
 /** Sends every line of `lines`; never throws for a bad line (see the module comment). */
@@ -128,5 +151,6 @@ export async function sendLines(
     void delivery.finally(() => pending.delete(delivery));
   }
   await Promise.all(pending);
+  if (sent === 0 || sent % every !== 0) options.report(`sent ${sent} records to ${target.name}`);
   return { sent, bad, failed };
 }

@@ -33,6 +33,12 @@ describe('parseLine', () => {
     assert.deepEqual(parseLine('{"a":', 9, {}), {
       error: 'line 9, column 6: malformed JSON: Unexpected end of JSON input',
     });
+    assert.deepEqual(parseLine('{"a": tru}', 1, {}), {
+      error: "line 1, column 10: malformed JSON: Unexpected token '}'",
+    });
+    assert.deepEqual(parseLine('{"a":1} x', 1, {}), {
+      error: 'line 1, column 9: malformed JSON: Unexpected non-whitespace character after JSON',
+    });
   });
 
   it('says when the key cannot be found', () => {
