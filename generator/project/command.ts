@@ -1,11 +1,24 @@
 /** The oclif command class of each project command (cli/commands/<name>.ts default-exports one). */
-import { Command } from '@oclif/core';
+import { type Command, Command as OclifCommand, type Interfaces } from '@oclif/core';
 import { type ProjectCommand, runProjectCommand } from './run-app.js';
 
 const ALLOW_STALE = '--allow-stale';
 
-export function projectCommand(name: ProjectCommand, summary: string, examples: string[]): typeof Command {
-  return class extends Command {
+/** Arguments and flags to list in `--help` (the command passes argv on as it is, unparsed). */
+export interface ProjectCommandHelp {
+  readonly args?: Interfaces.ArgInput;
+  readonly flags?: Interfaces.FlagInput;
+}
+
+export function projectCommand(
+  name: ProjectCommand,
+  summary: string,
+  examples: string[],
+  help: ProjectCommandHelp = {},
+): typeof Command {
+  return class extends OclifCommand {
+    static override args = help.args ?? {};
+    static override flags = help.flags ?? {};
     static override summary = summary;
     static override description =
       `Runs \`${name}\` of the project's compiled app (node dist/main.js ${name} ...) in the current folder; ` +

@@ -7,6 +7,7 @@ export interface BreakingChange {
     | 'table-key-type'
     | 'table-window'
     | 'table-kind'
+    | 'table-serializer'
     | 'table-partitions'
     | 'source-partitions'
     | 'app-version';
@@ -38,6 +39,19 @@ export function breakingChanges(previous: StateSnapshot, next: StateSnapshot): B
         code: 'table-key-type',
         message: `table ${name}: key type ${before.keyType ?? 'json'} -> ${after.keyType ?? 'json'}; existing keys would not be found`,
       });
+    }
+    for (const role of ['key', 'value'] as const) {
+      const field = role === 'key' ? 'keySerializer' : 'valueSerializer';
+      // Manifests written before serializers were recorded have none: nothing to compare.
+      if (before[field] !== undefined && before[field] !== after[field]) {
+        changes.push({
+          code: 'table-serializer',
+          message:
+            `table ${name}: ${field} ${before[field]} -> ${after[field]}; the changelog and stored state hold ` +
+            `${role}s in the old encoding, so ${role === 'key' ? 'existing keys are orphaned (never found again)' : 'existing values no longer decode'}. ` +
+            'Give the table a new name or bump app.version (a new changelog), or delete its changelog topic and run `faustgen reset`',
+        });
+      }
     }
     // Manifests written before partitions were recorded have none: nothing to compare.
     if (before.partitions !== undefined && before.partitions !== after.partitions) {

@@ -15,6 +15,12 @@ export interface TableState {
   readonly window: string | null;
   /** Changelog partitions (null: the topicPartitions setting). */
   readonly partitions: number | null;
+  /**
+   * The changelog codecs (undefined in topologies means json). Absent in manifests written before
+   * they were recorded.
+   */
+  readonly keySerializer?: string;
+  readonly valueSerializer?: string;
 }
 
 /** What persisted state (changelogs, offsets, stores) depends on. */
@@ -41,6 +47,8 @@ export function stateOf(topology: Topology): StateSnapshot {
       kind: table.kind,
       keyType: table.keyType ?? null,
       partitions: table.partitions ?? null,
+      keySerializer: table.keySerializer ?? 'json',
+      valueSerializer: table.valueSerializer ?? 'json',
       window:
         w === undefined
           ? null

@@ -1,5 +1,8 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { App } from './app.js';
+import { type LineTarget, sendLines } from './send-lines.js';
 
 export interface CommandOptions {
   description: string;
@@ -15,9 +18,12 @@ export interface AppCommand extends CommandOptions {
   ) => Promise<number | undefined>;
 }
 
+const SEND_USAGE =
+  'send <topic|@agent> (<value> | --file F | --stdin | -) [--key K | --key-field F | --key-separator S] [--partition N] [--repeat N]';
+
 const BUILTIN_HELP: Record<string, string> = {
   worker: 'start the worker: consume, run agents, commit',
-  send: 'send <topic|@agent> <value> [--key K] [--partition N] [--repeat N]: produce records',
+  send: `${SEND_USAGE}: produce records (newline-delimited JSON from a file or stdin)`,
   agents: 'list the agents',
   topics: 'list the topics',
   models: 'list the models used by topics',
@@ -57,8 +63,18 @@ function usage(app: App): string {
   return lines.join('\n');
 }
 
-const OWN_FLAGS = new Set(['key', 'partition', 'repeat', 'help', 'loglevel']);
-const BOOLEAN_FLAGS = new Set(['help', 'allow-stale']);
+const OWN_FLAGS = new Set([
+  'key',
+  'partition',
+  'repeat',
+  'file',
+  'stdin',
+  'key-field',
+  'key-separator',
+  'help',
+  'loglevel',
+]);
+const BOOLEAN_FLAGS = new Set(['help', 'allow-stale', 'stdin']);
 
 function settingFlags(flags: Record<string, string | boolean>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -179,8 +195,11 @@ async function runSend(
   flags: Record<string, string | boolean>,
 ): Promise<number> {
   const [targetName, rawValue] = positionals;
-  if (!targetName || rawValue === undefined) {
-    console.error('usage: send <topic|@agent> <value> [--key K] [--partition N] [--repeat N]');
+  const fromStdin = flags.stdin === true || rawValue === '-';
+  const file = typeof flags.file === 'string' ? flags.file : undefined;
+  const inputs = [rawValue !== undefined && rawValue !== '-', fromStdin, file !== undefined].filter(Boolean);
+  if (!targetName || inputs.length !== 1 || flags.file === true) {
+    console.error(`usage: ${SEND_USAGE}`);
     return 2;
   }
   const target = targetName.startsWith('@')
@@ -195,12 +214,22 @@ async function runSend(
     );
     return 2;
   }
-  const repeat = flags.repeat === undefined ? 1 : Number(flags.repeat);
-  const partition = flags.partition === undefined ? undefined : Number(flags.partition);
-  if (!Number.isInteger(repeat) || repeat < 1) {
-    console.error(`--repeat must be a positive integer, got ${String(flags.repeat)}`);
+  const problem = sendFlagProblem(flags, rawValue === undefined || rawValue === '-');
+  if (problem) {
+    console.error(problem);
     return 2;
   }
+  const partition = flags.partition === undefined ? undefined : Number(flags.partition);
+  const key = typeof flags.key === 'string' ? flags.key : undefined;
+  if (rawValue === undefined || rawValue === '-') {
+    return sendFromLines(app, target as unknown as LineTarget, fromStdin ? undefined : file!, {
+      key,
+      field: flags['key-field'] as string | undefined,
+      separator: flags['key-separator'] as string | undefined,
+      partition,
+    });
+  }
+  const repeat = flags.repeat === undefined ? 1 : Number(flags.repeat);
   let value: unknown = rawValue;
   try {
     value = JSON.parse(rawValue);
@@ -211,16 +240,74 @@ async function runSend(
   try {
     const deliveries: Promise<unknown>[] = [];
     for (let i = 0; i < repeat; i++) {
-      const receipt = await target.send({
-        key: typeof flags.key === 'string' ? flags.key : undefined,
-        value,
-        partition,
-      } as never);
+      const receipt = await target.send({ key, value, partition } as never);
       deliveries.push((receipt as { delivered?: Promise<unknown> }).delivered ?? Promise.resolve(receipt));
     }
     const results = await Promise.all(deliveries);
     for (const r of results) console.log(JSON.stringify(r));
     return 0;
+  } catch (error) {
+    console.error(`send failed: ${(error as Error).message}`);
+    return 1;
+  } finally {
+    await app.stop();
+  }
+}
+
+/** What is wrong with the send flags, if anything. */
+function sendFlagProblem(flags: Record<string, string | boolean>, fromLines: boolean): string | undefined {
+  const repeat = flags.repeat === undefined ? 1 : Number(flags.repeat);
+  if (!Number.isInteger(repeat) || repeat < 1) {
+    return `--repeat must be a positive integer, got ${String(flags.repeat)}`;
+  }
+  if (flags.partition !== undefined && !Number.isInteger(Number(flags.partition))) {
+    return `--partition must be an integer, got ${String(flags.partition)}`;
+  }
+  for (const name of ['key', 'key-field', 'key-separator']) {
+    if (flags[name] === true || flags[name] === '') return `--${name} needs a value`;
+  }
+  const keyRules = ['key', 'key-field', 'key-separator'].filter((name) => flags[name] !== undefined);
+  if (keyRules.length > 1) return `give one of ${keyRules.map((n) => `--${n}`).join(', ')}, not several`;
+  if (fromLines && flags.repeat !== undefined) return '--repeat is for a single value, not --file or --stdin';
+  if (!fromLines && (flags['key-field'] !== undefined || flags['key-separator'] !== undefined)) {
+    return '--key-field and --key-separator are for --file or --stdin; give a single value its key with --key';
+  }
+  return undefined;
+}
+
+/**
+ * Newline-delimited JSON from `file` (stdin when undefined). Exit code 0 when every line was
+ * sent, 1 when any line was bad or not delivered (the good lines are still sent), 2 when the file
+ * cannot be read.
+ */
+async function sendFromLines(
+  app: App,
+  target: LineTarget,
+  file: string | undefined,
+  options: { key?: string; field?: string; separator?: string; partition?: number },
+): Promise<number> {
+  const input = file === undefined ? process.stdin : createReadStream(file);
+  const opened = await new Promise<Error | undefined>((resolve) => {
+    if (file === undefined) return resolve(undefined);
+    input.once('open', () => resolve(undefined));
+    input.once('error', (error: Error) => resolve(error));
+  });
+  if (opened) {
+    console.error(`cannot read ${file}: ${opened.message}`);
+    return 2;
+  }
+  await app.start('producer');
+  const report = (message: string) => console.error(message);
+  try {
+    const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+    const { bad, failed } = await sendLines(target, lines, { ...options, report });
+    if (bad + failed === 0) return 0;
+    const parts = [
+      bad > 0 ? `${bad} bad line${bad === 1 ? '' : 's'} skipped` : '',
+      failed > 0 ? `${failed} not delivered` : '',
+    ];
+    report(`${parts.filter(Boolean).join(', ')}; the other lines were sent`);
+    return 1;
   } catch (error) {
     console.error(`send failed: ${(error as Error).message}`);
     return 1;

@@ -9,6 +9,7 @@
  * key abc is the bytes "abc" with its quotes, the number 5 is 5; raw for bytes), one record per
  * change; a deletion is a tombstone. A Python Faust app reading the changelog sees the same table.
  */
+import { currentEvent } from '../agents/context.js';
 import { createSerde, type Serde, type TypeSpec } from '../channels/serde.js';
 import type { StoreWriter } from '../stores/types.js';
 import { type ChangelogRecord, Collection, keyId, type TableHost, type TableKind } from './collection.js';
@@ -146,6 +147,20 @@ export class Table<K = unknown, V = unknown, G = V | undefined>
 
   getRaw(key: Buffer): V | undefined {
     return this.readValue(key);
+  }
+
+  partitionOfRaw(key: Buffer): number | undefined {
+    const id = keyId(key);
+    const partitions = this.ownedPartitions();
+    const event = currentEvent();
+    const indexed = this.keyIndex.get(id);
+    const likely = [indexed, event?.partition].filter(
+      (p): p is number => p !== undefined && partitions.includes(p),
+    );
+    for (const p of new Set([...likely, ...partitions])) {
+      if (this.lookup(p, id, key) !== undefined) return p;
+    }
+    return undefined;
   }
 
   setRaw(key: Buffer, value: V): void {

@@ -102,6 +102,7 @@ export interface WindowableTable<V> {
   /** Serialized key (JSON by default) of a plain key: the `key` inside `[key,[start,end]]`. */
   serializeKey(key: unknown): Buffer;
   getRaw(key: Buffer): V | undefined;
+  partitionOfRaw(key: Buffer): number | undefined;
   setRaw(key: Buffer, value: V): void;
   deleteRaw(key: Buffer): boolean;
   /** Drops a key from local state without a changelog record (Faust's expiry: retention removes it). */

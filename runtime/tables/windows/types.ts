@@ -29,6 +29,11 @@ export interface WindowHost<V> {
   /** The plain key of its changelog bytes; when absent, the windowed table decodes with the key type. */
   deserializeKey?(bytes: Buffer): unknown;
   getRaw(key: Buffer): V | undefined;
+  /**
+   * The partition holding the key locally (undefined when no owned partition has it): a window is
+   * served only while the watermark of that partition has not passed its expiry.
+   */
+  partitionOfRaw(key: Buffer): number | undefined;
   setRaw(key: Buffer, value: V): void;
   deleteRaw(key: Buffer): boolean;
   /** Drops a key from local state without a changelog record (expiry; retention removes it). */

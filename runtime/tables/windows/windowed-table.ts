@@ -8,7 +8,15 @@
  * Beyond Faust, time is event time throughout: each partition's watermark is the largest event
  * time written at; a window closes once the watermark reaches its end + grace, onWindowClose fires
  * once for each of its keys, and later (late) writes to it are dropped; its data is dropped once
- * the watermark passes its end + expires. Keys restored from the changelog take part too. The
+ * the watermark passes its end + expires. Keys restored from the changelog take part too.
+ *
+ * Expiry, the one rule: a window whose end + expires is at or below the event-time watermark of
+ * the partition holding it is never served (reads give the default, keys() and items() skip it,
+ * writes skip it as late), whether or not its keys have been deleted from local state yet. The
+ * watermark for this rule is the highest event time this worker knows for the partition: written
+ * at here, recorded with the partition's data, or proven by the windows it holds (each key was
+ * written by an event at or after its window's start). Physical deletion happens when the
+ * partition is next written (WindowTracker); the rule makes a quiet partition answer the same. The
  * watermark is recorded with the partition's data once the closes it caused have completed, so a
  * graceful restart fires none again and a crash fires again only what had not completed (at least
  * once). A partition new to a worker (moved) has no record: windows that closed within one window
@@ -66,6 +74,11 @@ class WindowedCore<K, V> {
   private generation: number | undefined;
   /** Per partition: the latest record of the watermark, so records are written in order. */
   private readonly recording = new Map<number, Promise<void>>();
+  /**
+   * Per partition: the highest event time known (the expiry rule's watermark). Never lowered and
+   * kept across rebalances: an event time seen in a partition stays a lower bound of its watermark.
+   */
+  private readonly known = new Map<number, number>();
 
   constructor(
     readonly host: WindowHost<V>,
@@ -121,10 +134,59 @@ class WindowedCore<K, V> {
   advance(event: Event, timestamp: number): number {
     const { partition } = event;
     this.ensureRestored(partition, event.generation);
+    this.learn(partition, timestamp);
     const { closed, expired } = this.tracker.advance(partition, timestamp);
     if (closed.length > 0) this.close(partition, closed);
     if (expired.length > 0) this.expire(partition, expired);
     return partition;
+  }
+
+  /**
+   * The expiry rule: whether the range's data may no longer be served in the partition. The
+   * partition's watermark is proven from its local data the first time it is asked for.
+   */
+  isExpired(partition: number, range: WindowRange): boolean {
+    const expiresAt = this.window.expiresAt(range);
+    if (expiresAt === Number.POSITIVE_INFINITY) return false;
+    return this.knownWatermark(partition) >= expiresAt;
+  }
+
+  /** Whether a write into the range comes too late: the window closed or expired. */
+  isLate(partition: number, range: WindowRange): boolean {
+    return this.tracker.isClosed(partition, range) || this.isExpired(partition, range);
+  }
+
+  /** Whether the windowed key's range has expired in the partition holding it (absent keys: no). */
+  isExpiredKey(bytes: Buffer, range: WindowRange): boolean {
+    if (this.window.expiresAt(range) === Number.POSITIVE_INFINITY) return false;
+    const partition = this.host.partitionOfRaw(bytes);
+    return partition !== undefined && this.isExpired(partition, range);
+  }
+
+  private knownWatermark(partition: number): number {
+    const known = this.known.get(partition);
+    if (known !== undefined) return known;
+    // Not written here yet: what the recorded watermark and the held windows prove.
+    let proven = this.recordedWatermark(partition) ?? Number.NEGATIVE_INFINITY;
+    for (const entry of this.host.localEntries()) {
+      if (entry.partition !== partition) continue;
+      const range = rangeOf(entry.key);
+      if (range) proven = Math.max(proven, this.window.earliestEventTime(range));
+    }
+    // Nothing proven (no data yet, e.g. before recovery): ask again next time.
+    if (proven !== Number.NEGATIVE_INFINITY) this.known.set(partition, proven);
+    return proven;
+  }
+
+  private learn(partition: number, eventTime: number): void {
+    const known = this.known.get(partition);
+    if (known === undefined || eventTime > known) this.known.set(partition, eventTime);
+  }
+
+  private recordedWatermark(partition: number): number | undefined {
+    const recorded = this.host.localMeta(partition, WATERMARK_META);
+    const watermark = recorded === undefined ? undefined : Number(recorded);
+    return watermark !== undefined && Number.isFinite(watermark) ? watermark : undefined;
   }
 
   private ensureRestored(partition: number, generation: number): void {
@@ -148,13 +210,10 @@ class WindowedCore<K, V> {
         });
       }
     }
-    const recorded = this.host.localMeta(partition, WATERMARK_META);
-    const watermark = recorded === undefined ? undefined : Number(recorded);
-    const expired = this.tracker.restore(
-      partition,
-      keys,
-      watermark !== undefined && Number.isFinite(watermark) ? watermark : undefined,
-    );
+    const watermark = this.recordedWatermark(partition);
+    if (watermark !== undefined) this.learn(partition, watermark);
+    for (const { range } of keys) this.learn(partition, this.window.earliestEventTime(range));
+    const expired = this.tracker.restore(partition, keys, watermark);
     if (expired.length > 0) this.expire(partition, expired);
     this.logger?.debug(`${this.what}: partition ${partition} restored`, {
       keys: keys.length,
@@ -351,7 +410,7 @@ export class WindowedTable<K, V> {
     const time = this.relativity(event, this.core.clock());
     const partition = this.core.advance(event, time);
     for (const range of this.core.window.ranges(time)) {
-      if (this.core.tracker.isClosed(partition, range)) {
+      if (this.core.isLate(partition, range)) {
         this.core.stats.lateWrites++;
         continue;
       }
@@ -364,8 +423,9 @@ export class WindowedTable<K, V> {
   /** Keys with any window held locally (active partitions). */
   keys(): K[] {
     const seen = new Map<string, K>();
-    for (const { key } of this.core.host.localEntries()) {
-      const { keyJson } = decodeWindowedKey(key);
+    for (const { key, partition } of this.core.host.localEntries()) {
+      const { keyJson, range } = decodeWindowedKey(key);
+      if (this.core.isExpired(partition, range)) continue;
       const id = keyJson.toString('latin1');
       if (!seen.has(id)) seen.set(id, this.core.decodeKey(keyJson));
     }
@@ -378,8 +438,9 @@ export class WindowedTable<K, V> {
     const range = this.core.window.current(time);
     const result: [K, V][] = [];
     for (const key of this.keys()) {
-      const value = this.core.host.getRaw(this.core.windowedKey(key, range));
-      if (value !== undefined) result.push([key, value]);
+      const bytes = this.core.windowedKey(key, range);
+      const value = this.core.host.getRaw(bytes);
+      if (value !== undefined && !this.core.isExpiredKey(bytes, range)) result.push([key, value]);
     }
     return result;
   }
@@ -415,9 +476,12 @@ export class WindowedTable<K, V> {
     return this.valueIn(key, this.core.window.current(time));
   }
 
-  /** @internal */
+  /** @internal The value of one window range; the default when absent or expired. */
   valueIn(key: K, range: WindowRange): V {
-    return this.core.host.getRaw(this.core.windowedKey(key, range)) ?? this.core.defaultValue();
+    const bytes = this.core.windowedKey(key, range);
+    const value = this.core.host.getRaw(bytes);
+    if (value === undefined || this.core.isExpiredKey(bytes, range)) return this.core.defaultValue();
+    return value;
   }
 
   private write(operation: string, key: K, next: (bytes: Buffer) => V): void {
@@ -425,7 +489,7 @@ export class WindowedTable<K, V> {
     const time = this.relativity(event, this.core.clock());
     const partition = this.core.advance(event, time);
     for (const range of this.core.window.ranges(time)) {
-      if (this.core.tracker.isClosed(partition, range)) {
+      if (this.core.isLate(partition, range)) {
         this.core.stats.lateWrites++;
         this.core.logger?.debug(`${this.core.what}: late write for a closed window dropped`, {
           partition,
@@ -448,4 +512,14 @@ export class WindowedTable<K, V> {
  */
 export function retentionSeconds(window: Window): number {
   return window.span + (window.expires ?? 0);
+}
+
+/** The window range of a windowed key, or undefined for a key that is not windowed. */
+function rangeOf(key: Buffer): WindowRange | undefined {
+  try {
+    return decodeWindowedKey(key).range;
+  } catch (error) {
+    if (error instanceof WindowedKeyError) return undefined;
+    throw error;
+  }
 }

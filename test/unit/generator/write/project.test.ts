@@ -89,6 +89,7 @@ describe('generateProject', () => {
       changed.tables['hourly-spend'].partitions = 8;
       changed.tables['account-totals'].keyType = 'number';
       changed.routes['account-total'].params.account = 'number';
+      changed.tables['flagged-merchants'].keySerializer = 'raw';
       writeTopology(dir, changed);
       const before = snapshot(dir);
       const refused = await generateProject({ projectDir: dir });
@@ -102,6 +103,7 @@ describe('generateProject', () => {
         'table-partitions',
         'table-partitions',
         'table-removed',
+        'table-serializer',
         'table-window',
       ]);
       assert.deepEqual(snapshot(dir), before);

@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseCommandLine } from '../../../../runtime/app/main.js';
 import { model } from '../../../../runtime/index.js';
 import { captureLogs } from '../../../../runtime/logging/index.js';
+import { getMemoryBroker } from '../../../../runtime/transport/memory/index.js';
 import { memoryApp } from '../../../support/memory-app.js';
 
 async function captureStdout(fn: () => Promise<number>): Promise<{ code: number; out: string }> {
@@ -17,6 +21,29 @@ async function captureStdout(fn: () => Promise<number>): Promise<{ code: number;
   } finally {
     console.log = original;
   }
+}
+
+async function captureOutput(
+  fn: () => Promise<number>,
+): Promise<{ code: number; out: string; err: string[] }> {
+  const err: string[] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => {
+    err.push(args.join(' '));
+  };
+  try {
+    const { code, out } = await captureStdout(fn);
+    return { code, out, err };
+  } finally {
+    console.error = original;
+  }
+}
+
+function ndjsonFile(lines: string[]): { file: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'faustgen-send-'));
+  const file = join(dir, 'records.ndjson');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return { file, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 describe('parseCommandLine', () => {
@@ -54,6 +81,55 @@ describe('app.main()', () => {
       ],
     );
     assert.equal(orders.name, 'orders');
+  });
+
+  it('send --file: newline-delimited JSON keyed by a separator; exit 1 naming the bad lines, the good ones sent', async () => {
+    const app = memoryApp('main-send-file');
+    app.topic('orders', { keyType: 'string', valueType: 'json', partitions: 2 });
+    const { file, cleanup } = ndjsonFile(['a|{"n":1}', '', 'b|{"n":2', 'c|{"n":3}', 'no separator']);
+    try {
+      const { code, err } = await captureOutput(() =>
+        app.main(['send', 'orders', '--file', file, '--key-separator', '|']),
+      );
+      assert.equal(code, 1);
+      assert.deepEqual(err, [
+        "line 3, column 9: malformed JSON: Expected ',' or '}' after property value",
+        'line 5: no key separator "|"',
+        'sent 2 records to orders',
+        '2 bad lines skipped; the other lines were sent',
+      ]);
+      const broker = getMemoryBroker(app.conf.broker[0]!);
+      const sent = [0, 1].flatMap((p) => broker.readMessages('orders', p));
+      assert.deepEqual(sent.map((m) => `${m.key} ${m.value}`).sort(), ['a {"n":1}', 'c {"n":3}']);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('send --file with every line good exits 0; wrong flag combinations exit 2', async () => {
+    const app = memoryApp('main-send-flags');
+    app.topic('orders', { keyType: 'string', valueType: 'json', partitions: 2 });
+    const { file, cleanup } = ndjsonFile(['{"id":"x","n":1}', '{"id":"y","n":2}']);
+    try {
+      const ok = await captureOutput(() => app.main(['send', 'orders', '--file', file, '--key-field', 'id']));
+      assert.deepEqual([ok.code, ok.err], [0, ['sent 2 records to orders']]);
+      const refused = [
+        ['send', 'orders', '{"n":1}', '--file', file],
+        ['send', 'orders', '--file', file, '--repeat', '2'],
+        ['send', 'orders', '--file', file, '--key-field', 'id', '--key', 'k'],
+        ['send', 'orders', '{"n":1}', '--key-field', 'id'],
+        ['send', 'orders'],
+      ];
+      for (const argv of refused) {
+        const { code } = await captureOutput(() => app.main(argv));
+        assert.equal(code, 2, argv.join(' '));
+      }
+      const missing = await captureOutput(() => app.main(['send', 'orders', '--file', `${file}.nope`]));
+      assert.equal(missing.code, 2);
+      assert.match(missing.err[0]!, /^cannot read .*records\.ndjson\.nope: ENOENT/);
+    } finally {
+      cleanup();
+    }
   });
 
   it('lists agents, topics and models', async () => {

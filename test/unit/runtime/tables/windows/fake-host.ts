@@ -33,6 +33,14 @@ export class FakeHost<V> implements WindowHost<V> {
     return undefined;
   }
 
+  partitionOfRaw(key: Buffer): number | undefined {
+    const id = key.toString('latin1');
+    const event = currentEvent();
+    if (event) return this.data.get(event.partition)?.has(id) ? event.partition : undefined;
+    for (const [partition, map] of this.data) if (map.has(id)) return partition;
+    return undefined;
+  }
+
   setRaw(key: Buffer, value: V): void {
     const partition = this.partition('setRaw');
     let map = this.data.get(partition);

@@ -121,4 +121,48 @@ describe('windowed tables on the table core', () => {
     }
     assert.deepEqual(closes.slice(2).sort(), ['c@10=1', 'd@10=1'], '[0, 10) did not close again');
   });
+
+  it('a worker that replays an expired window from the changelog does not serve it', async () => {
+    // tumbling 10 s, expires 20: window [0, 10) expires at event time 30. The first worker drops
+    // 'a' locally at 40; its changelog record stays (retention deletes it), so a worker the
+    // partition moves to replays it, and must answer as the first one does.
+    const id = `windows-expiry-${Date.now().toString(36)}`;
+    const broker = `memory://${id}`;
+    const worker = () => {
+      const app = tableApp({ id, broker, settings: { datadir: tempDir(), topicPartitions: 1 } });
+      const counts = app
+        .table('counts', { keyType: 'string', valueType: 'number', default: () => 0 })
+        .tumbling(10, { expires: 20 });
+      const events = app.topic('events', { keyType: 'string', valueType: 'json' });
+      let applied = 0;
+      app.agent(events, { name: 'count' }, async (stream) => {
+        for await (const [key] of stream.items()) {
+          counts.update(key as string, (v) => v + 1);
+          applied++;
+        }
+      });
+      return { app, counts, events, applied: () => applied };
+    };
+    const first = worker();
+    try {
+      await first.app.start();
+      await first.app.whenReady();
+      await first.events.send({ key: 'a', value: 1 as never, partition: 0, timestamp: 1_000 });
+      await first.events.send({ key: 'b', value: 1 as never, partition: 0, timestamp: 40_000 });
+      await eventually('both events applied', () => first.applied() === 2);
+      assert.equal(first.counts.get('a').at([0, 9.9]), 0, 'expired on the first worker');
+    } finally {
+      await first.app.stop();
+    }
+    const second = worker();
+    try {
+      await second.app.start();
+      await second.app.whenReady();
+      assert.equal(second.counts.get('b').at([40, 49.9]), 1, 'the replayed state is there');
+      assert.equal(second.counts.get('a').at([0, 9.9]), 0, 'and the expired window is not served');
+      assert.deepEqual(second.counts.keys(), ['b']);
+    } finally {
+      await second.app.stop();
+    }
+  });
 });

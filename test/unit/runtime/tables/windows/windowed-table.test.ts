@@ -327,3 +327,79 @@ describe('WindowedTable: closing by event time', () => {
     assert.deepEqual(closes, [[['k', [9, 11]], 1]]);
   });
 });
+
+describe('WindowedTable: expiry, one rule for every read', () => {
+  // tumbling 10 s, grace 5, expires 20: window [0, 10) closes at 15 and expires at 30 (event time)
+  const table = (host: FakeHost<number>) => tumbling<string, number>(host, 10, { grace: 5, expires: 20 });
+
+  it('a partition moved here answers its expired windows as absent before it is written', () => {
+    const host = counter();
+    // replayed from the changelog: 'a' in [0, 10), 'b' in [30, 40) proves event time 30 >= 30
+    host.data.set(
+      0,
+      new Map([
+        ['["a",[0.0,9.9]]', 3],
+        ['["b",[30.0,39.9]]', 1],
+      ]),
+    );
+    const windows = table(host);
+    assert.equal(windows.get('a').at([0, 9.9]), 0, 'expired: the default, not 3');
+    assert.equal(windows.get('b').at([30, 39.9]), 1);
+    assert.deepEqual(windows.keys(), ['b']);
+    assert.deepEqual(host.evicted, [], 'nothing deleted yet: the rule alone hides it');
+    processing(eventAt(31_000, { generation: 2 }), () => {
+      assert.deepEqual(windows.items(eventAt(5_000)), [], 'items() of the expired window');
+      windows.update('b', (v) => v + 1);
+      assert.equal(windows.get('a').at([0, 9.9]), 0, 'the same answer once the cleanup ran');
+    });
+    assert.deepEqual(host.evicted, [[0, '["a",[0.0,9.9]]']]);
+  });
+
+  it('after a restart the recorded watermark hides a quiet key the busy keys would have expired', () => {
+    const host = counter();
+    host.data.set(0, new Map([['["quiet",[0.0,9.9]]', 3]]));
+    host.meta.set(`0/${WATERMARK_META}`, '30');
+    const windows = table(host);
+    assert.equal(windows.get('quiet').at([0, 9.9]), 0);
+    assert.equal(windows.get('quiet').at(windows.window.current(5)), 0, 'window.current(t) + at()');
+    assert.deepEqual(windows.keys(), []);
+  });
+
+  it('a quiet key and a busy key of one partition expire at the same watermark', () => {
+    const host = counter();
+    const windows = table(host);
+    processing(eventAt(1_000), () => {
+      windows.update('quiet', (v) => v + 1);
+      windows.update('busy', (v) => v + 1);
+    });
+    for (const ms of [12_000, 22_000, 29_000])
+      processing(eventAt(ms), () => windows.update('busy', (v) => v + 1));
+    assert.equal(windows.get('quiet').at([0, 9.9]), 1, 'closed, not expired: served');
+    assert.equal(windows.get('busy').at([0, 9.9]), 1);
+    processing(eventAt(30_000), () => windows.update('busy', (v) => v + 1));
+    assert.equal(windows.get('quiet').at([0, 9.9]), 0);
+    assert.equal(windows.get('busy').at([0, 9.9]), 0);
+  });
+
+  it("the watermark is the partition's own: a partition without later events still serves", () => {
+    const host = counter();
+    const windows = table(host);
+    processing(eventAt(1_000, { partition: 1 }), () => windows.update('p1', (v) => v + 1));
+    processing(eventAt(1_000), () => windows.update('p0', (v) => v + 1));
+    processing(eventAt(30_000), () => windows.update('later', (v) => v + 1));
+    assert.equal(windows.get('p0').at([0, 9.9]), 0, 'partition 0 reached 30');
+    assert.equal(windows.get('p1').at([0, 9.9]), 1, 'partition 1 is still at 1');
+  });
+
+  it('a late event does not write into a window expired by what the partition proves', () => {
+    const host = counter();
+    host.data.set(0, new Map([['["b",[50.0,59.9]]', 1]]));
+    const windows = tumbling<string, number>(host, 10, { grace: 5, expires: 5 });
+    // restored without a record: closes count from 50 - 10 - 5 = 35 (at least once), expiry from
+    // the proof, 50: window [30, 40) is open for closing but expired (40 + 5 <= 50)
+    processing(eventAt(35_000, { generation: 2 }), () => windows.update('a', (v) => v + 1));
+    assert.equal(windows.get('a').at([30, 39.9]), 0);
+    assert.deepEqual(host.keys(0), ['["b",[50.0,59.9]]'], 'not written: late');
+    assert.equal(windows.stats.lateWrites, 1);
+  });
+});
