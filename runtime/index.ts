@@ -1,6 +1,6 @@
 /** faustgen: stream processing on Apache Kafka for TypeScript. The runtime API. */
 export { Agent, type AgentContext, type AgentHandler, type AgentOptions, type Sink } from './agents/agent.js';
-export { currentEvent } from './agents/context.js';
+export { currentEvent } from './streams/context.js';
 export {
   AgentRpc,
   type AskOptions,
@@ -19,7 +19,7 @@ export type { SupervisorStrategy } from './agents/supervisor.js';
 export { App, type KeyOf, type ValueOf } from './app/app.js';
 export { DEAD_LETTER_HEADERS, deadLetterTopicName } from './app/dead-letter.js';
 export { Channel, type ChannelOptions } from './channels/channel.js';
-export { Event, type EventOrigin } from './channels/event.js';
+export { Event, type EventOrigin } from './streams/event.js';
 export {
   createDefaultPartitioner,
   javaPartition,
@@ -47,11 +47,11 @@ export {
   model,
   ValidationError,
 } from './models/index.js';
-export type { BootMode, BootStrategy, BootSwitches, LifecycleHooks } from './app/lifecycle.js';
+export type { BootMode, BootStrategy, BootSwitches, LifecycleHooks } from './core/lifecycle.js';
 export type { ProducedMessage } from './app/producer.js';
-export { Signal } from './app/signals.js';
-export type { ResolvedSettings, Settings, SettingsInput } from './app/settings/index.js';
-export { createLogger, type Logger } from './logging/index.js';
+export { Signal } from './core/signals.js';
+export type { ResolvedSettings, Settings, SettingsInput } from './core/settings/index.js';
+export { createLogger, type Logger } from './core/logging/index.js';
 export {
   type AgentStats,
   DEFAULT_HTTP_TIMEOUT_MS,

@@ -11,7 +11,7 @@ import {
   renderTopologySchemaFile,
   TOPOLOGY_SCHEMA_FILE,
 } from '../generator/topology/index.js';
-import { renderSettingsDoc } from '../runtime/app/settings/docs.js';
+import { renderSettingsDoc } from '../runtime/core/settings/docs.js';
 
 interface DocGenerator {
   /** Path from the repository root. */

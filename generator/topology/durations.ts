@@ -2,7 +2,7 @@
  * Durations in the topology: a number of seconds, or text with a unit (`"500ms"`, `"10s"`, `"5m"`,
  * `"1h"`, `"7d"`), read the way the settings read theirs.
  */
-import { seconds } from '../../runtime/app/settings/types.js';
+import { seconds } from '../../runtime/core/index.js';
 
 /** The form durations take as text; a bare number in text means seconds. */
 export const DURATION_PATTERN = '^(\\d+(\\.\\d+)?|\\.\\d+)(ms|s|m|h|d)?$';

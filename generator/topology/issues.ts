@@ -1,5 +1,5 @@
 /** A problem found in the topology before it is given a position in the file. */
-import { closestName } from '../../runtime/app/settings/names.js';
+import { closestName } from '../../runtime/core/index.js';
 import type { TopologyErrorCode } from './errors.js';
 
 export interface Issue {

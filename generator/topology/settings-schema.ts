@@ -4,7 +4,7 @@
  * JSON shape (and gives editors names, docs and enum values); the loader then reads each value
  * with the setting's own parser, which checks the rest (ranges, URLs, time zones).
  */
-import { SETTINGS, type SettingDef, type SettingKind } from '../../runtime/app/settings/index.js';
+import { SETTINGS, type SettingDef, type SettingKind } from '../../runtime/core/index.js';
 import { DURATION_PATTERN } from './durations.js';
 
 type Schema = Record<string, unknown>;

@@ -4,8 +4,8 @@
  * it from the schema's own descriptions, and the closest valid name where one is near.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { findSettingByFaustName, isSettingName } from '../../runtime/app/settings/index.js';
-import { toCamel } from '../../runtime/app/settings/names.js';
+import { findSettingByFaustName, isSettingName } from '../../runtime/core/index.js';
+import { toCamel } from '../../runtime/core/index.js';
 import { DURATION_TEXT } from './durations.js';
 import { didYouMean, describeJson, type Issue, quoteList } from './issues.js';
 import { joinPointer, splitPointer } from './json-source.js';

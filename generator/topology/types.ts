@@ -6,7 +6,7 @@
  * serializers -> keySerializer/valueSerializer, a crontab's timezone -> timezone) stay undefined, so
  * an env variable or flag can still change them.
  */
-import type { SettingsInput } from '../../runtime/app/settings/index.js';
+import type { SettingsInput } from '../../runtime/core/index.js';
 
 /** A JSON value (table defaults, model schemas). */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

@@ -1,14 +1,14 @@
 import type { Channel } from '../channels/channel.js';
-import type { Event, EventOrigin } from '../channels/event.js';
+import type { Event, EventOrigin } from '../streams/event.js';
 import type { Topic } from '../channels/topic.js';
-import type { Logger } from '../logging/index.js';
-import type { Sensors } from '../sensors/sensor.js';
+import type { Logger } from '../core/logging/index.js';
+import type { Sensors } from '../core/sensor.js';
 import { Stream } from '../streams/stream.js';
 import type { EventSource, OutgoingRecord, SendTarget, StreamHost, StreamState } from '../streams/types.js';
 import type { TopicPartition } from '../transport/types.js';
 import type { App } from '../app/app.js';
 import { type AgentTestContext, openAgentTestContext, type TestContextOptions } from '../testing/index.js';
-import { currentEvent, runInActor } from './context.js';
+import { currentEvent, runInActor } from '../streams/context.js';
 import {
   type AgentRpc,
   type AskOptions,

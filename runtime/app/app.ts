@@ -2,13 +2,13 @@ import { Agent, type AgentHandler, type AgentHost, type AgentOptions } from '../
 import { AgentRpc } from '../agents/rpc/index.js';
 import { FaustgenAssignor } from '../assignor/assignor.js';
 import { Channel, type ChannelOptions } from '../channels/channel.js';
-import { Event } from '../channels/event.js';
+import { Event } from '../streams/event.js';
 import type { TypeOf, TypeSpec } from '../channels/serde.js';
 import { Topic, type TopicOptions } from '../channels/topic.js';
 import type { ChannelDefaults, ChannelHost, ProduceOptions, SendReceipt } from '../channels/types.js';
 import { LeaderElection } from '../leader/index.js';
-import { createLogger, type Logger } from '../logging/index.js';
-import { registerTableCommands } from '../tables/commands.js';
+import { createLogger, type Logger } from '../core/logging/index.js';
+import { registerTableCommands } from './table-commands.js';
 import { declareSetTable, declareTable } from '../tables/declare.js';
 import { TableManager } from '../tables/manager.js';
 import type { SetTable, SetTableOptions } from '../tables/set-table.js';
@@ -17,7 +17,7 @@ import type { TableOptions, TableTypeOf } from '../tables/types.js';
 import { constructExtension } from '../sensors/extension.js';
 import { HttpClient } from '../sensors/http-client.js';
 import { Monitor } from '../sensors/monitor.js';
-import { Sensors } from '../sensors/sensor.js';
+import { Sensors } from '../core/sensor.js';
 import { Stream } from '../streams/stream.js';
 import type {
   EventSource,
@@ -40,9 +40,14 @@ import { type AppTestContext, openAppTestContext, type TestContextOptions } from
 import type { TopicPartition } from '../transport/types.js';
 import { BlockingDetector } from './blocking.js';
 import { Engine, type EngineMode } from './engine.js';
-import { type BootStrategy, type BootSwitches, bootSwitches, type LifecycleHooks } from './lifecycle.js';
+import {
+  type BootStrategy,
+  type BootSwitches,
+  bootSwitches,
+  type LifecycleHooks,
+} from '../core/lifecycle.js';
 import type { AppProducer, ProducedMessage } from './producer.js';
-import { Signal } from './signals.js';
+import { Signal } from '../core/signals.js';
 import type { Blueprint, KeySource, PageMethods, PageOptions, WebHandler } from '../web/index.js';
 import { WebServer } from '../web/server.js';
 import { type AppCommand, type CommandOptions, runMain } from './main.js';
@@ -51,7 +56,7 @@ import {
   type ResolvedSettings,
   resolveSettings,
   type SettingsInput,
-} from './settings/index.js';
+} from '../core/settings/index.js';
 
 export type KeyOf<S> = S extends TypeSpec ? TypeOf<S> : Buffer;
 export type ValueOf<S> = S extends TypeSpec ? TypeOf<S> : unknown;

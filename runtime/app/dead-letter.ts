@@ -1,5 +1,5 @@
-import type { Event } from '../channels/event.js';
-import type { Logger } from '../logging/index.js';
+import type { Event } from '../streams/event.js';
+import type { Logger } from '../core/logging/index.js';
 import type { FailureStage } from '../streams/types.js';
 import type { AppProducer } from './producer.js';
 

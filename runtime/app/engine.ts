@@ -1,15 +1,15 @@
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import type { Agent } from '../agents/agent.js';
-import type { MessageRef } from '../channels/event.js';
+import type { MessageRef } from '../streams/event.js';
 import type { Topic } from '../channels/topic.js';
 import { CommitManager } from '../commit/commit-manager.js';
-import type { Logger } from '../logging/index.js';
-import type { Sensors } from '../sensors/sensor.js';
+import type { Logger } from '../core/logging/index.js';
+import type { Sensors } from '../core/sensor.js';
 import type { StreamBuffer } from '../streams/buffer.js';
 import { Conductor } from '../streams/conductor.js';
 import { ProducerBuffer } from '../transport/producer-buffer.js';
-import { createTransport } from '../transport/registry.js';
 import type {
+  ConsumerPurpose,
   MessageBatch,
   TopicPartition,
   TopicSpec,
@@ -18,6 +18,7 @@ import type {
   TransportConsumer,
   TransportProducer,
 } from '../transport/types.js';
+import { Connections } from '../worker/connections.js';
 import { DeadLetters, deadLetterTopicName } from './dead-letter.js';
 import {
   AppProducer,
@@ -25,8 +26,8 @@ import {
   type MessageSender,
   type ProducedMessage,
 } from './producer.js';
-import { type BootMode, type BootSwitches, type LifecycleHooks, runsIn } from './lifecycle.js';
-import type { Settings } from './settings/index.js';
+import { type BootMode, type BootSwitches, type LifecycleHooks, runsIn } from '../core/lifecycle.js';
+import type { Settings } from '../core/settings/index.js';
 
 /** What the engine reads from its app. */
 export interface EngineApp {
@@ -73,7 +74,8 @@ export class Engine {
   private admin: TransportAdmin | undefined;
   private sender: ProducerBuffer | undefined;
   private rawProducer: TransportProducer | undefined;
-  private consumer: TransportConsumer | undefined;
+  private mainConsumer: TransportConsumer | undefined;
+  private readonly connections: Connections;
   private producerHandle: AppProducer | undefined;
   private deadLetterHandle: DeadLetters | undefined;
   private commits: CommitManager | undefined;
@@ -93,6 +95,7 @@ export class Engine {
     });
     this.readySignal = { promise, resolve };
     const conf = app.conf;
+    this.connections = new Connections(conf, app.logger);
     this.conductor = new Conductor({
       maxsize: conf.streamBufferMaxsize,
       onAck: () => this.commits?.noteAck(),
@@ -153,12 +156,17 @@ export class Engine {
     return this.conductor.deliver(batch);
   }
 
+  /** A consumer of a group of its own (changelog reader, RPC replies), connected as the worker's. */
+  consumer(purpose: ConsumerPurpose): TransportConsumer {
+    return this.connections.consumer(purpose);
+  }
+
   onCrash(handler: (error: Error) => void): void {
     this.crashHandler = handler;
   }
 
   subscribe(topic: string, partitions?: ReadonlySet<number>): StreamBuffer<MessageRef> {
-    if (this.consumer && !this.conductor.topics().includes(topic)) {
+    if (this.mainConsumer && !this.conductor.topics().includes(topic)) {
       this.app.logger.warn(
         `topic ${topic} was subscribed after the worker started; its messages are not fetched until the next start`,
       );
@@ -175,27 +183,10 @@ export class Engine {
     this.state = 'starting';
     this.mode = mode;
     const { conf, logger } = this.app;
-    const transport = createTransport(conf.broker, {
-      clientId: conf.brokerClientId,
-      connectionTimeoutMs: Math.round(conf.brokerRequestTimeout * 1000),
-      requestTimeoutMs: Math.round(conf.brokerRequestTimeout * 1000),
-      sasl: conf.brokerCredentials ?? undefined,
-      ssl: conf.sslContext ?? undefined,
-      log: (level, message, extra) => logger[level](message, extra),
-    });
+    const transport = this.connections.transport();
     this.transport = transport;
     this.admin = transport.createAdmin();
-    const rawProducer = transport.createProducer({
-      clientId: conf.brokerClientId,
-      acks: conf.producerAcks,
-      // lz4 and zstd are accepted settings (warned about at start-up) that kafkajs cannot apply.
-      compression:
-        conf.producerCompressionType === 'gzip' || conf.producerCompressionType === 'snappy'
-          ? conf.producerCompressionType
-          : 'none',
-      requestTimeoutMs: Math.round(conf.producerRequestTimeout * 1000),
-      maxRequestSize: conf.producerMaxRequestSize,
-    });
+    const rawProducer = transport.createProducer(this.connections.producerOptions());
     const boot = this.app.bootSwitches?.() ?? { kafkaProducer: true, kafkaConsumer: true };
     let sender: MessageSender = DISABLED_SENDER;
     if (boot.kafkaProducer) {
@@ -327,7 +318,7 @@ export class Engine {
         logger.error(`${h.name} failed to stop: ${(error as Error).message}`);
       }
     }
-    const consumer = this.consumer;
+    const consumer = this.mainConsumer;
     if (consumer) consumer.pause(this.conductor.currentAssignment());
     const dropped = this.conductor.dropBuffered();
     if (dropped > 0) logger.debug(`dropped ${dropped} buffered events; they are redone after restart`);
@@ -399,20 +390,13 @@ export class Engine {
 
   private async startConsumer(topics: string[]): Promise<void> {
     const { conf, logger } = this.app;
-    const consumer = this.transport!.createConsumer({
-      groupId: this.app.appId,
-      clientId: conf.brokerClientId,
-      // 'none' cannot fail on a missing offset with kafkajs: warned about at start-up, reads from the earliest.
-      autoOffsetReset: conf.consumerAutoOffsetReset === 'latest' ? 'latest' : 'earliest',
-      sessionTimeoutMs: Math.round(conf.brokerSessionTimeout * 1000),
-      heartbeatIntervalMs: Math.round(conf.brokerHeartbeatInterval * 1000),
-      rebalanceTimeoutMs: Math.round(conf.brokerRebalanceTimeout * 1000),
-      requestTimeoutMs: Math.round(conf.brokerRequestTimeout * 1000),
-      maxFetchBytes: conf.consumerMaxFetchSize,
-      maxPollRecords: conf.brokerMaxPollRecords ?? 0,
-      ...(this.app.partitionAssigners ? { partitionAssigners: this.app.partitionAssigners() } : {}),
-    });
-    this.consumer = consumer;
+    const consumer = this.transport!.createConsumer(
+      this.connections.consumerOptions({
+        groupId: this.app.appId,
+        ...(this.app.partitionAssigners ? { partitionAssigners: this.app.partitionAssigners() } : {}),
+      }),
+    );
+    this.mainConsumer = consumer;
     consumer.subscribe(topics);
     this.commits = new CommitManager({
       every: conf.brokerCommitEvery,

@@ -13,7 +13,7 @@
  * group). As leader it runs planAssignment with its own standbyReplicas.
  */
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '../logging/logger.js';
+import type { Logger } from '../core/logging/logger.js';
 import type { TopicPartition } from '../transport/types.js';
 import { ClusterAssignment, type MemberAssignment } from './cluster-assignment.js';
 import {
@@ -23,7 +23,7 @@ import {
   type GroupMemberSubscription,
   type GroupReader,
   type JoinedGroup,
-} from './group-protocol.js';
+} from '../transport/group-protocol.js';
 import { type AssignorMember, addPartition, planAssignment } from './plan.js';
 import {
   type AssignmentData,

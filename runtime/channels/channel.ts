@@ -2,7 +2,7 @@ import { StreamBuffer } from '../streams/buffer.js';
 import { Stream } from '../streams/stream.js';
 import type { EventSource, OutgoingRecord, SendTarget, StreamSourceFactory } from '../streams/types.js';
 import type { StreamHost } from '../streams/types.js';
-import { Event } from './event.js';
+import { Event } from '../streams/event.js';
 
 export interface ChannelOptions {
   /** Values queued before send() waits for room (stream_buffer_maxsize by default). */

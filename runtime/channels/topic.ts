@@ -1,7 +1,7 @@
 import { Stream } from '../streams/stream.js';
 import type { EventSource, OutgoingRecord, SendTarget, StreamSourceFactory } from '../streams/types.js';
 import type { RecordMetadata, TopicSpec } from '../transport/types.js';
-import { Event } from './event.js';
+import { Event } from '../streams/event.js';
 import { createSerde, type Serde, type TypeSpec } from './serde.js';
 import type { ChannelHost, SendReceipt } from './types.js';
 

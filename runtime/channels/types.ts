@@ -1,7 +1,7 @@
 import type { StreamBuffer } from '../streams/buffer.js';
 import type { StreamHost } from '../streams/types.js';
 import type { RecordMetadata } from '../transport/types.js';
-import type { MessageRef } from './event.js';
+import type { MessageRef } from '../streams/event.js';
 
 export interface ProduceOptions {
   partition?: number;

@@ -1,7 +1,7 @@
-import type { LifecycleHooks } from '../app/lifecycle.js';
-import type { Event } from '../channels/event.js';
+import type { LifecycleHooks } from '../core/lifecycle.js';
+import type { Event } from '../streams/event.js';
 import type { TopicOptions } from '../channels/topic.js';
-import type { Logger } from '../logging/index.js';
+import type { Logger } from '../core/logging/index.js';
 import type { EventSource } from '../streams/types.js';
 import type { TopicPartition } from '../transport/types.js';
 

@@ -19,5 +19,5 @@ export {
   type TableStats,
 } from './monitor.js';
 export { PROMETHEUS_CONTENT_TYPE, type PrometheusOptions, prometheusText } from './prometheus.js';
-export { type Sensor, Sensors } from './sensor.js';
+export { type Sensor, Sensors } from '../core/sensor.js';
 export { type Clock, LatencyHistory, type LatencySummary, nearestRank, RateMeter } from './stats.js';

@@ -1,6 +1,6 @@
-import type { EventOrigin } from '../channels/event.js';
+import type { EventOrigin } from '../streams/event.js';
 import type { CommitOffset, MessageBatch, TopicPartition } from '../transport/types.js';
-import type { Sensor } from './sensor.js';
+import type { Sensor } from '../core/sensor.js';
 import { type Clock, LatencyHistory, type LatencySummary, RateMeter } from './stats.js';
 
 export interface MonitorOptions {

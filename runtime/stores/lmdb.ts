@@ -28,10 +28,7 @@ export function lmdbPath(directory: string, table: string): string {
   return join(directory, `${table}.lmdb`);
 }
 
-export interface LmdbStoreOptions extends StoreOptions {
-  /** Open an existing environment for reading only (CLI listings); fails when it does not exist. */
-  readOnly?: boolean;
-}
+export type LmdbStoreOptions = StoreOptions;
 
 export class LmdbStore implements Store {
   readonly url = 'lmdb://';

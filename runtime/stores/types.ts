@@ -60,6 +60,8 @@ export interface StoreOptions {
   directory: string;
   /** Changelog partitions the table has. */
   partitions: number;
+  /** Open existing data for reading only (CLI listings); persistent stores fail when there is none. */
+  readOnly?: boolean;
 }
 
 export type StoreFactory = (url: string, options: StoreOptions) => Store;

@@ -1,6 +1,6 @@
 import { AckTrackers, tpKey } from '../commit/ack-tracker.js';
-import { MessageRef } from '../channels/event.js';
-import type { Sensors } from '../sensors/sensor.js';
+import { MessageRef } from './event.js';
+import type { Sensors } from '../core/sensor.js';
 import type { MessageBatch, TopicPartition } from '../transport/types.js';
 import { StreamBuffer } from './buffer.js';
 

@@ -1,4 +1,4 @@
-import type { Event } from '../channels/event.js';
+import type { Event } from './event.js';
 import type { EventSource, SendTarget, StreamHost, StreamSourceFactory, StreamState } from './types.js';
 
 type Awaitable<T> = T | Promise<T>;

@@ -1,4 +1,4 @@
-import type { Event } from '../channels/event.js';
+import type { Event } from './event.js';
 import type { Headers } from '../transport/types.js';
 
 /** Where a stream's events come from. `next()` resolves undefined when the source has ended. */

@@ -14,11 +14,11 @@
  * store only ever holds what the changelog holds. Global tables apply their records when their
  * reader reads them back instead (every worker writes a global table's partitions).
  */
-import { currentEvent } from '../agents/context.js';
-import type { Event } from '../channels/event.js';
+import { currentEvent } from '../streams/context.js';
+import type { Event } from '../streams/event.js';
 import { javaPartition } from '../channels/partitioner.js';
 import type { TopicOptions } from '../channels/topic.js';
-import type { Logger } from '../logging/index.js';
+import type { Logger } from '../core/logging/index.js';
 import type { Message } from '../transport/types.js';
 import type { Store, StoreWriter } from '../stores/types.js';
 import { PartitionsMismatchError, TableWriteOutsideStreamError } from './errors.js';

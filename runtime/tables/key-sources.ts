@@ -14,7 +14,7 @@
  * the table's key type with the app's default key serializer would.
  */
 import { createSerde, type Serde, type TypeSpec } from '../channels/serde.js';
-import type { Logger } from '../logging/index.js';
+import type { Logger } from '../core/logging/index.js';
 
 /** A topic as the key sources read it. */
 export interface KeySourceTopic {

@@ -19,13 +19,10 @@
  * BACKLOG_HIGH of them are not yet in the stores, the engine holds fetched messages
  * (back-pressure), until the backlog is down to BACKLOG_LOW.
  */
-import type { AgentHandler, AgentOptions } from '../agents/agent.js';
-import type { App } from '../app/app.js';
-import type { LifecycleHooks } from '../app/lifecycle.js';
+import type { LifecycleHooks } from '../core/lifecycle.js';
 import type { Topic, TopicOptions } from '../channels/topic.js';
-import type { Logger } from '../logging/index.js';
+import type { Logger } from '../core/logging/index.js';
 import { createStore } from '../stores/registry.js';
-import { createTransport } from '../transport/registry.js';
 import type { PartitionOffsets, TopicPartition, TransportAdmin } from '../transport/types.js';
 import {
   type ChangelogRecord,
@@ -36,6 +33,7 @@ import {
   type TableSensors,
 } from './collection.js';
 import { ChangelogBehindStoreError } from './errors.js';
+import type { TableAgentHandler, TablesHost } from './host.js';
 import { KeySources } from './key-sources.js';
 import { RecoveryProgress } from './progress.js';
 import { ChangelogReader, readerGroupId } from './reader.js';
@@ -105,7 +103,7 @@ export class TableManager implements TableHost {
 
   private readonly keySources: KeySources;
 
-  constructor(private readonly app: App) {
+  constructor(private readonly app: TablesHost) {
     this.keySources = new KeySources({
       logger: app.logger,
       get defaultKeySerializer() {
@@ -203,15 +201,11 @@ export class TableManager implements TableHost {
   /** @internal For set managers: a topic and an agent of the app. */
   get declarations(): {
     topic(name: string, options: TopicOptions): Topic<unknown, unknown>;
-    agent(
-      source: Topic<unknown, unknown>,
-      options: AgentOptions & { name: string },
-      handler: AgentHandler<unknown, unknown, unknown>,
-    ): unknown;
+    agent(source: Topic<unknown, unknown>, options: { name: string }, handler: TableAgentHandler): unknown;
   } {
     return {
       topic: (name, options) => this.app.topic(name, options) as Topic<unknown, unknown>,
-      agent: (source, options, handler) => this.app.agent(source, options, handler as never),
+      agent: (source, options, handler) => this.app.agent(source, options, handler),
     };
   }
 
@@ -300,27 +294,13 @@ export class TableManager implements TableHost {
     this.tellWarmPartitions();
     engine.addReadyGate(() => this.whenRecovered());
     engine.addDeliveryGate((tp) => this.gate(tp));
-    const transport = createTransport(conf.broker, {
-      clientId: conf.brokerClientId,
-      connectionTimeoutMs: Math.round(conf.brokerRequestTimeout * 1000),
-      requestTimeoutMs: Math.round(conf.brokerRequestTimeout * 1000),
-      sasl: conf.brokerCredentials ?? undefined,
-      ssl: conf.sslContext ?? undefined,
-      log: (level, message, extra) => this.logger[level](message, extra),
-    });
     this.reader = new ChangelogReader(
-      transport,
-      {
-        groupId: readerGroupId(this.app.appId),
-        clientId: conf.brokerClientId,
-        autoOffsetReset: 'earliest',
-        sessionTimeoutMs: Math.round(conf.brokerSessionTimeout * 1000),
-        heartbeatIntervalMs: Math.round(conf.brokerHeartbeatInterval * 1000),
-        rebalanceTimeoutMs: Math.round(conf.brokerRebalanceTimeout * 1000),
-        requestTimeoutMs: Math.round(conf.brokerRequestTimeout * 1000),
-        maxFetchBytes: conf.consumerMaxFetchSize,
-        maxPollRecords: 0,
-      },
+      () =>
+        engine.consumer({
+          groupId: readerGroupId(this.app.appId),
+          autoOffsetReset: 'earliest',
+          maxPollRecords: 0,
+        }),
       this.all().map((table) => ({ topic: table.changelogTopic, partitions: table.partitions })),
       (error) => this.fail(error),
     );

@@ -2,7 +2,7 @@
  * Recovery progress: records done/total, records per second and the time left, logged at least
  * every 5 seconds while a recovery runs, and drawn as a progress bar when stderr is a terminal.
  */
-import type { Logger } from '../logging/index.js';
+import type { Logger } from '../core/logging/index.js';
 
 export interface ProgressSource {
   /** Records read and to read, summed over the partitions recovering now. */

@@ -12,11 +12,9 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type {
-  ConsumerOptions,
   Message,
   MessageBatch,
   TopicPartition,
-  Transport,
   TransportConsumer,
 } from '../transport/types.js';
 
@@ -50,8 +48,8 @@ export class ChangelogReader {
   private stopped = false;
 
   constructor(
-    private readonly transport: Transport,
-    private readonly options: ConsumerOptions,
+    /** Opens the reader's consumer (a group of its own: see readerGroupId). */
+    private readonly openConsumer: () => TransportConsumer,
     /** Changelog topics and their partition counts. */
     private readonly topics: { topic: string; partitions: number }[],
     private readonly onFailure: (error: Error) => void,
@@ -60,7 +58,7 @@ export class ChangelogReader {
   /** Joins the reader's group with every partition paused; reading starts with follow(). */
   async start(): Promise<void> {
     if (this.topics.length === 0 || this.consumer) return;
-    const consumer = this.transport.createConsumer(this.options);
+    const consumer = this.openConsumer();
     this.consumer = consumer;
     consumer.subscribe(this.topics.map(({ topic }) => topic));
     const all: TopicPartition[] = this.topics.flatMap(({ topic, partitions }) =>

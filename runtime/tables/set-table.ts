@@ -9,13 +9,13 @@
  * `<table>-setmanager`, so that any process can change a set by sending an operation
  * (`table.manager.add(key, member)`), which the worker owning the key's partition applies.
  */
-import type { AgentHandler, AgentOptions } from '../agents/agent.js';
 import { jsonCodec } from '../channels/codecs/registry.js';
 import type { Serde, TypeSpec } from '../channels/serde.js';
 import type { Topic, TopicOptions } from '../channels/topic.js';
 import type { StoreWriter } from '../stores/types.js';
 import { type ChangelogRecord, Collection, type TableHost, type TableKind } from './collection.js';
 import { tableSerde } from './table.js';
+import type { TableAgentHandler } from './host.js';
 import type { TableOptions } from './types.js';
 
 export const SET_ADD = 1;
@@ -226,11 +226,7 @@ export interface SetManagerOperation {
 /** What the set manager needs of the app. */
 export interface SetManagerHost {
   topic(name: string, options: TopicOptions): Topic<unknown, unknown>;
-  agent(
-    source: Topic<unknown, unknown>,
-    options: AgentOptions & { name: string },
-    handler: AgentHandler<unknown, unknown, unknown>,
-  ): unknown;
+  agent(source: Topic<unknown, unknown>, options: { name: string }, handler: TableAgentHandler): unknown;
 }
 
 /**

@@ -9,7 +9,7 @@
  * key abc is the bytes "abc" with its quotes, the number 5 is 5; raw for bytes), one record per
  * change; a deletion is a tombstone. A Python Faust app reading the changelog sees the same table.
  */
-import { currentEvent } from '../agents/context.js';
+import { currentEvent } from '../streams/context.js';
 import { createSerde, type Serde, type TypeSpec } from '../channels/serde.js';
 import type { StoreWriter } from '../stores/types.js';
 import { type ChangelogRecord, Collection, keyId, type TableHost, type TableKind } from './collection.js';

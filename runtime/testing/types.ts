@@ -1,4 +1,4 @@
-import type { SettingsInput } from '../app/settings/index.js';
+import type { SettingsInput } from '../core/settings/index.js';
 import type { FailureStage } from '../streams/types.js';
 import type { Headers } from '../transport/types.js';
 

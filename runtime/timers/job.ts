@@ -1,4 +1,4 @@
-import type { Logger } from '../logging/index.js';
+import type { Logger } from '../core/logging/index.js';
 
 export type JobKind = 'task' | 'timer' | 'crontab';
 

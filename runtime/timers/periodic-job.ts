@@ -1,4 +1,4 @@
-import type { Logger } from '../logging/index.js';
+import type { Logger } from '../core/logging/index.js';
 import { type Clock, MAX_TIMER_MS } from './clock.js';
 import type { JobRunner } from './job.js';
 import type { Schedule } from './schedule.js';

@@ -1,5 +1,5 @@
-import type { LifecycleHooks } from '../app/lifecycle.js';
-import type { Logger } from '../logging/index.js';
+import type { LifecycleHooks } from '../core/lifecycle.js';
+import type { Logger } from '../core/logging/index.js';
 import { type Clock, systemClock } from './clock.js';
 import { CronSchedule } from './cron-schedule.js';
 import { IntervalSchedule } from './interval-schedule.js';

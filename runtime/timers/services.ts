@@ -1,4 +1,4 @@
-import type { Logger } from '../logging/index.js';
+import type { Logger } from '../core/logging/index.js';
 import type { Clock } from './clock.js';
 import { settlesWithin } from './settle.js';
 

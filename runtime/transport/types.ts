@@ -6,58 +6,22 @@
  * A committed offset is, as in Kafka, the offset of the NEXT message to read.
  */
 
-export type Headers = Record<string, Buffer>;
-
-export interface TopicPartition {
-  topic: string;
-  partition: number;
-}
-
-/** A message as consumed from a topic partition. */
-export interface Message {
-  topic: string;
-  partition: number;
-  offset: number;
-  key: Buffer | null;
-  value: Buffer | null;
-  /** Milliseconds since the epoch. */
-  timestamp: number;
-  headers: Headers;
-}
-
-/** A message to produce. The runtime always chooses the partition (murmur2 by default). */
-export interface OutgoingMessage {
-  topic: string;
-  partition: number;
-  key: Buffer | null;
-  value: Buffer | null;
-  /** Milliseconds since the epoch; the broker's time when absent. */
-  timestamp?: number;
-  headers?: Headers;
-}
-
-export interface RecordMetadata {
-  topic: string;
-  partition: number;
-  offset: number;
-  timestamp: number;
-}
-
-/** Messages of one partition, in offset order, delivered to the consumer's handler. */
-export interface MessageBatch {
-  topic: string;
-  partition: number;
-  messages: Message[];
-  /** Offset one past the last message in the partition when the batch was fetched (-1 if unknown). */
-  highWatermark: number;
-  /** The rebalance generation this batch belongs to; acks from older generations are void. */
-  generation: number;
-}
-
-export interface CommitOffset extends TopicPartition {
-  /** The next offset to read (last processed + 1). */
-  offset: number;
-}
+export type {
+  CommitOffset,
+  Headers,
+  Message,
+  MessageBatch,
+  OutgoingMessage,
+  RecordMetadata,
+  TopicPartition,
+} from '../core/types.js';
+import type {
+  CommitOffset,
+  MessageBatch,
+  OutgoingMessage,
+  RecordMetadata,
+  TopicPartition,
+} from '../core/types.js';
 
 export interface ConsumerHandlers {
   /**
@@ -107,6 +71,19 @@ export interface ConsumerOptions {
   /** Upper bound on messages handed over per batch (0 = no bound). */
   maxPollRecords: number;
   /** Custom assignment protocols (kafkajs assigners); transports that cannot use them ignore them. */
+  partitionAssigners?: unknown[];
+}
+
+/**
+ * What a runtime part asks of the worker's connections for a consumer of its own (the changelog
+ * reader, RPC replies): the worker turns it and the settings into ConsumerOptions, alike for all.
+ */
+export interface ConsumerPurpose {
+  groupId: string;
+  /** Default: the consumerAutoOffsetReset setting. */
+  autoOffsetReset?: 'earliest' | 'latest';
+  /** Default: the brokerMaxPollRecords setting (0 = no bound). */
+  maxPollRecords?: number;
   partitionAssigners?: unknown[];
 }
 

@@ -3,9 +3,9 @@ import cors from '@fastify/cors';
 import { Ajv, type ValidateFunction } from 'ajv';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { App } from '../app/app.js';
-import type { LifecycleHooks } from '../app/lifecycle.js';
+import type { LifecycleHooks } from '../core/lifecycle.js';
 import type { Topic } from '../channels/topic.js';
-import type { Logger } from '../logging/index.js';
+import type { Logger } from '../core/logging/index.js';
 import { registerBuiltins } from './builtins.js';
 import {
   type ErrorBody,

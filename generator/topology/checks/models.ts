@@ -5,8 +5,8 @@
  * comes from the draft's meta-schema and from compiling.
  */
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { type AjvInstance, createAjv } from '../../../runtime/models/ajv.js';
-import type { JSONSchema } from '../../../runtime/models/types.js';
+import { type AjvInstance, createAjv } from '../../../runtime/models/index.js';
+import type { JSONSchema } from '../../../runtime/models/index.js';
 import { didYouMean, quoteList } from '../issues.js';
 import { joinPointer, splitPointer, unescapePointerSegment } from '../json-source.js';
 import { isObject, rawEntry } from '../read.js';

@@ -3,7 +3,7 @@
  * resolved the way the runtime will (consistency between settings, the effective app id), with
  * no env variables or flags: the file is checked for what it says.
  */
-import { isSettingName, resolveSettings, SettingsError } from '../../../runtime/app/settings/index.js';
+import { isSettingName, resolveSettings, SettingsError } from '../../../runtime/core/index.js';
 import { didYouMean } from '../issues.js';
 import { joinPointer } from '../json-source.js';
 import { isObject } from '../read.js';

@@ -3,7 +3,7 @@
  * changelog partition is the partition of the event being processed (Faust's rule, and the
  * runtime's), so the changelog and every topic its agents read need the same partition count.
  */
-import { findSetting } from '../../../runtime/app/settings/index.js';
+import { findSetting } from '../../../runtime/core/index.js';
 import { didYouMean, quoteList } from '../issues.js';
 import { isObject, type Loose, rawEntry } from '../read.js';
 import type { TableDef, WindowDef } from '../types.js';

@@ -1,7 +1,7 @@
-import type { Settings } from '../../app/settings/index.js';
-import type { Logger } from '../../logging/index.js';
-import { createTransport } from '../../transport/registry.js';
+import type { Settings } from '../../core/settings/index.js';
+import type { Logger } from '../../core/logging/index.js';
 import type {
+  ConsumerPurpose,
   Message,
   MessageBatch,
   TopicSpec,
@@ -19,6 +19,8 @@ export interface ReplyConsumerOptions {
   logger: Logger;
   /** The running app's admin client. */
   admin: () => TransportAdmin;
+  /** A consumer with the worker's connection settings. */
+  consumer: (purpose: ConsumerPurpose) => TransportConsumer;
   pending: PendingReplies;
 }
 
@@ -95,27 +97,9 @@ export class ReplyConsumer {
   }
 
   private async open(): Promise<void> {
-    const { conf, logger, topic } = this.options;
+    const { logger, topic } = this.options;
     await this.declare();
-    const transport = createTransport(conf.broker, {
-      clientId: conf.brokerClientId,
-      connectionTimeoutMs: Math.round(conf.brokerRequestTimeout * 1000),
-      requestTimeoutMs: Math.round(conf.brokerRequestTimeout * 1000),
-      sasl: conf.brokerCredentials ?? undefined,
-      ssl: conf.sslContext ?? undefined,
-      log: (level, message, extra) => logger[level](message, extra),
-    });
-    const consumer = transport.createConsumer({
-      groupId: topic,
-      clientId: conf.brokerClientId,
-      autoOffsetReset: 'earliest',
-      sessionTimeoutMs: Math.round(conf.brokerSessionTimeout * 1000),
-      heartbeatIntervalMs: Math.round(conf.brokerHeartbeatInterval * 1000),
-      rebalanceTimeoutMs: Math.round(conf.brokerRebalanceTimeout * 1000),
-      requestTimeoutMs: Math.round(conf.brokerRequestTimeout * 1000),
-      maxFetchBytes: conf.consumerMaxFetchSize,
-      maxPollRecords: conf.brokerMaxPollRecords ?? 0,
-    });
+    const consumer = this.options.consumer({ groupId: topic, autoOffsetReset: 'earliest' });
     consumer.subscribe([topic]);
     this.consumer = consumer;
     try {

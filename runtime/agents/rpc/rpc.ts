@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { LifecycleHooks } from '../../app/lifecycle.js';
-import type { Settings } from '../../app/settings/index.js';
-import type { Event } from '../../channels/event.js';
+import type { LifecycleHooks } from '../../core/lifecycle.js';
+import type { Settings } from '../../core/settings/index.js';
+import type { Event } from '../../streams/event.js';
 import type { ProduceOptions, SendReceipt } from '../../channels/types.js';
-import type { Logger } from '../../logging/index.js';
+import type { Logger } from '../../core/logging/index.js';
 import type { OutgoingRecord } from '../../streams/types.js';
-import type { Headers, Message, TransportAdmin } from '../../transport/types.js';
+import type {
+  ConsumerPurpose,
+  Headers,
+  Message,
+  TransportAdmin,
+  TransportConsumer,
+} from '../../transport/types.js';
 import { Arrivals } from './arrivals.js';
 import { AskTimeoutError } from './errors.js';
 import { replyAddressOf, requestHeaders } from './headers.js';
@@ -28,7 +34,10 @@ export interface RpcHost {
   readonly appId: string;
   readonly conf: Readonly<Settings>;
   readonly logger: Logger;
-  readonly engine: { readonly transportAdmin: TransportAdmin };
+  readonly engine: {
+    readonly transportAdmin: TransportAdmin;
+    consumer(purpose: ConsumerPurpose): TransportConsumer;
+  };
   /** Starts the app as a client (producer and replies) unless it already runs. */
   maybeStartClient(): Promise<void>;
   produce(
@@ -288,6 +297,7 @@ export class AgentRpc {
       conf: this.host.conf,
       logger: this.host.logger,
       admin: () => this.host.engine.transportAdmin,
+      consumer: (purpose) => this.host.engine.consumer(purpose),
       pending: this.pending,
     });
     return this.replies;

@@ -3,7 +3,7 @@
  * timestamp (default), the wall clock, a field of the event's value, or any function of the event.
  * Times are float seconds since the epoch, as in Faust.
  */
-import type { Event } from '../../channels/event.js';
+import type { Event } from '../../streams/event.js';
 
 export type TimeValue = number | Date | string;
 

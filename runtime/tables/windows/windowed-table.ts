@@ -22,10 +22,10 @@
  * once). A partition new to a worker (moved) has no record: windows that closed within one window
  * span + grace of the event time its keys prove fire again there (see WindowTracker.restore).
  */
-import { currentEvent } from '../../agents/context.js';
-import type { Event } from '../../channels/event.js';
+import { currentEvent } from '../../streams/context.js';
+import type { Event } from '../../streams/event.js';
 import { createSerde, type Serde } from '../../channels/serde.js';
-import type { Logger } from '../../logging/logger.js';
+import type { Logger } from '../../core/logging/logger.js';
 import {
   type Relativity,
   relativeTo,

@@ -43,8 +43,8 @@ import type {
   LogEntry,
   PartitionAssigner,
 } from 'kafkajs';
-import { type GroupAssignor, isGroupAssignor } from '../../assignor/group-protocol.js';
-import { kafkajsPartitionAssigner } from '../../assignor/kafkajs-assigner.js';
+import { type GroupAssignor, isGroupAssignor } from '../group-protocol.js';
+import { kafkajsPartitionAssigner } from './assigner.js';
 import type {
   CommitOffset,
   ConsumerHandlers,

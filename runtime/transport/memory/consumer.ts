@@ -1,4 +1,4 @@
-import { type GroupAssignor, isGroupAssignor } from '../../assignor/group-protocol.js';
+import { type GroupAssignor, isGroupAssignor } from '../group-protocol.js';
 import type {
   CommitOffset,
   ConsumerHandlers,

@@ -1,4 +1,4 @@
-import type { GroupAssignor, GroupSnapshot } from '../../assignor/group-protocol.js';
+import type { GroupAssignor, GroupSnapshot } from '../group-protocol.js';
 import type { CommitOffset, TopicPartition, TransportOptions } from '../types.js';
 import { rangeAssign } from './range-assignor.js';
 import { compareTopicPartitions, formatTopicPartition, partitionKey } from './topic-partition.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { Ajv } from 'ajv';
-import { findSetting, SETTINGS } from '../../../../runtime/app/settings/index.js';
+import { findSetting, SETTINGS } from '../../../../runtime/core/settings/index.js';
 import { topologySchema } from '../../../../generator/topology/index.js';
 import { EXAMPLE_TOPOLOGY } from './repo.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { App } from '../../../../runtime/index.js';
-import { captureLogs } from '../../../../runtime/logging/index.js';
+import { captureLogs } from '../../../../runtime/core/logging/index.js';
 import { eventually, memoryApp } from '../../../support/memory-app.js';
 
 const apps: App[] = [];

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseCommandLine } from '../../../../runtime/app/main.js';
 import { model } from '../../../../runtime/index.js';
-import { captureLogs } from '../../../../runtime/logging/index.js';
+import { captureLogs } from '../../../../runtime/core/logging/index.js';
 import { getMemoryBroker } from '../../../../runtime/transport/memory/index.js';
 import { memoryApp } from '../../../support/memory-app.js';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FaustgenAssignor } from '../../../../runtime/assignor/assignor.js';
-import type { GroupSnapshot } from '../../../../runtime/assignor/group-protocol.js';
-import { isGroupAssignor } from '../../../../runtime/assignor/group-protocol.js';
+import type { GroupSnapshot } from '../../../../runtime/transport/group-protocol.js';
+import { isGroupAssignor } from '../../../../runtime/transport/group-protocol.js';
 
 const SOURCE = 'orders';
 const CHANGELOG = 'app-t-changelog';

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { App } from '../../../../runtime/app/app.js';
-import type { EventOrigin } from '../../../../runtime/channels/event.js';
+import type { EventOrigin } from '../../../../runtime/streams/event.js';
 import { Monitor, type MonitorOptions } from '../../../../runtime/sensors/monitor.js';
-import type { Sensor } from '../../../../runtime/sensors/sensor.js';
+import type { Sensor } from '../../../../runtime/core/sensor.js';
 
 const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
 

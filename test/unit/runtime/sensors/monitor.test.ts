@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { EventOrigin } from '../../../../runtime/channels/event.js';
+import type { EventOrigin } from '../../../../runtime/streams/event.js';
 import { Monitor } from '../../../../runtime/sensors/monitor.js';
 import type { Message, MessageBatch } from '../../../../runtime/transport/types.js';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { javaPartition } from '../../../../runtime/channels/partitioner.js';
 import { createSerde } from '../../../../runtime/channels/serde.js';
-import { createLogger } from '../../../../runtime/logging/index.js';
+import { createLogger } from '../../../../runtime/core/logging/index.js';
 import {
   type KeySourceHost,
   KeySources,

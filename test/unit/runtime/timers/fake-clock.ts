@@ -1,5 +1,5 @@
 import type { Clock } from '../../../../runtime/timers/clock.js';
-import { createLogger, type Logger } from '../../../../runtime/logging/index.js';
+import { createLogger, type Logger } from '../../../../runtime/core/logging/index.js';
 
 interface PendingTimer {
   at: number;

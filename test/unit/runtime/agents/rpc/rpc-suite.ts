@@ -22,6 +22,7 @@ import {
   ReplyConsumer,
   replyTopicSpec,
 } from '../../../../../runtime/agents/rpc/index.js';
+import { Connections } from '../../../../../runtime/worker/connections.js';
 import { createTransport } from '../../../../../runtime/transport/registry.js';
 
 export interface RpcSuiteOptions {
@@ -370,7 +371,15 @@ export function rpcSuites(transport: string, options: RpcSuiteOptions): void {
         producer.sendBatch([{ topic, partition: 0, key: null, value: encodeResponse(value, correlationId) }]);
       const consumers: ReplyConsumer[] = [];
       const consumerOf = (pending: PendingReplies) => {
-        const consumer = new ReplyConsumer({ topic, conf, logger, admin: () => admin, pending });
+        const connections = new Connections(conf, logger);
+        const consumer = new ReplyConsumer({
+          topic,
+          conf,
+          logger,
+          admin: () => admin,
+          consumer: (purpose) => connections.consumer(purpose),
+          pending,
+        });
         consumers.push(consumer);
         return consumer;
       };

@@ -1,6 +1,6 @@
 /** An in-memory WindowHost for tests: keys per partition, written to the current event's partition. */
-import { currentEvent, runInActor } from '../../../../../runtime/agents/context.js';
-import { Event, MessageRef } from '../../../../../runtime/channels/event.js';
+import { currentEvent, runInActor } from '../../../../../runtime/streams/context.js';
+import { Event, MessageRef } from '../../../../../runtime/streams/event.js';
 import type {
   WindowChangelogConfig,
   WindowHost,

@@ -1,7 +1,7 @@
 /** Reads test/fixtures/faust-windows.json, written by faust_vectors.py from Python Faust's own code. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../app/settings/repo.js';
+import { REPO_ROOT } from '../../core/settings/repo.js';
 
 export interface HoppingVector {
   size: number;

@@ -12,7 +12,7 @@ const STATUS_TEXT: Readonly<Record<SettingStatus, string>> = {
 
 const HEADER = `# Settings
 
-<!-- Generated from runtime/app/settings/registry.ts by \`npm run docs\`. Do not edit by hand. -->
+<!-- Generated from runtime/core/settings/registry.ts by \`npm run docs\`. Do not edit by hand. -->
 
 The settings of a faustgen app: \`new App(id, settings)\`, the \`settings\` of topology.json,
 \`configFromObject()\`, env variables and command-line flags. Names are camelCase; each row shows

@@ -4,9 +4,8 @@
  * client is needed. kafkajs calls the factory once per consumer, when the consumer is created.
  */
 import type { Assigner, Cluster, GroupMember, PartitionAssigner } from 'kafkajs';
-import kafkajs from '../transport/kafka/kafkajs.js';
-import type { GroupAssignor, GroupReader, GroupSnapshot } from './group-protocol.js';
-import { addPartition } from './plan.js';
+import kafkajs from './kafkajs.js';
+import type { GroupAssignor, GroupReader, GroupSnapshot } from '../group-protocol.js';
 
 const { MemberAssignment, MemberMetadata } = kafkajs.AssignerProtocol;
 
@@ -96,4 +95,10 @@ export function describeGroupReader(cluster: Cluster, groupId: string): GroupRea
       }),
     };
   };
+}
+
+function addPartition(target: Record<string, number[]>, topic: string, partition: number): void {
+  const list = target[topic];
+  if (list) list.push(partition);
+  else target[topic] = [partition];
 }

@@ -6,7 +6,7 @@ import {
   type SettingProblem,
   SettingsError,
   type SettingsInput,
-} from '../../../../../runtime/app/settings/index.js';
+} from '../../../../../runtime/core/settings/index.js';
 
 /** Resolves with an empty environment unless one is given, so the machine's env cannot leak in. */
 function resolve(input: SettingsInput = {}, options: ResolveOptions = {}, id = 'payments') {

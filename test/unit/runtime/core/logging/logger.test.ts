@@ -5,7 +5,7 @@ import {
   createLogger,
   type LogDestination,
   usesPrettyFormat,
-} from '../../../../runtime/logging/index.js';
+} from '../../../../../runtime/core/logging/index.js';
 
 /** A destination that keeps what is written, optionally claiming to be a terminal. */
 function memoryDestination(isTTY?: boolean): LogDestination & { lines: string[] } {

@@ -8,11 +8,11 @@
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { App } from '../app/app.js';
-import { directorySize, LmdbStore, lmdbPath } from '../stores/lmdb.js';
-import { storeScheme } from '../stores/registry.js';
-import type { Collection } from './collection.js';
-import { printTable } from '../app/main.js';
+import type { App } from './app.js';
+import { directorySize, lmdbPath } from '../stores/lmdb.js';
+import { createStore, storeScheme } from '../stores/registry.js';
+import type { Collection } from '../tables/collection.js';
+import { printTable } from './main.js';
 
 type AnyTable = Collection<unknown>;
 
@@ -37,7 +37,7 @@ function localSize(app: App, table: AnyTable): { keys: number; bytes: number } |
   if (storeScheme(storeUrl(app, table)) !== 'lmdb') return undefined;
   const path = lmdbPath(app.conf.tabledir, table.name);
   if (!existsSync(path)) return undefined;
-  const store = new LmdbStore({
+  const store = createStore(storeUrl(app, table), {
     table: table.name,
     directory: app.conf.tabledir,
     partitions: 1024,

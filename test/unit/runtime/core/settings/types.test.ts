@@ -20,7 +20,7 @@ import {
   timezone,
   uint,
   url,
-} from '../../../../../runtime/app/settings/types.js';
+} from '../../../../../runtime/core/settings/types.js';
 
 function rejects(parse: () => unknown, pattern: RegExp, suggestion?: string): void {
   assert.throws(parse, (error: unknown) => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type Sensor, Sensors } from '../../../../runtime/sensors/sensor.js';
+import { type Sensor, Sensors } from '../../../../runtime/core/sensor.js';
 
 describe('Sensors', () => {
   it('is inactive until a sensor is added, and again once the last one is removed', () => {

@@ -10,7 +10,7 @@
  * after each join the transport calls joined() and the assignor reads the whole group through the
  * GroupReader the transport attached (kafka: DescribeGroups; memory: the coordinator).
  */
-import type { TopicPartition } from '../transport/types.js';
+import type { TopicPartition } from './types.js';
 
 const BRAND: unique symbol = Symbol.for('faustgen.GroupAssignor');
 

@@ -9,8 +9,8 @@ import {
   resolveSettings,
   SETTINGS,
   type SettingKind,
-} from '../../../../../runtime/app/settings/index.js';
-import { envVariableName, kebab, snakeToCamel } from '../../../../../runtime/app/settings/names.js';
+} from '../../../../../runtime/core/settings/index.js';
+import { envVariableName, kebab, snakeToCamel } from '../../../../../runtime/core/settings/names.js';
 import { SEED_FILE, SETTINGS_FIXTURE } from './repo.js';
 
 /** `name ParamType` pairs from the SETTINGS line of Faust's App reference. */

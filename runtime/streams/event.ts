@@ -1,5 +1,7 @@
 import type { PartitionAckTracker } from '../commit/ack-tracker.js';
-import type { Headers, Message } from '../transport/types.js';
+import type { EventOrigin, Headers, Message } from '../core/types.js';
+
+export type { EventOrigin };
 
 /**
  * One consumed message shared by every stream it was delivered to. The offset becomes
@@ -30,15 +32,6 @@ export class MessageRef {
       this.onAcked(moved);
     }
   }
-}
-
-/** Where an event came from: the topic-partition-offset, or a channel. */
-export interface EventOrigin {
-  topic: string;
-  partition: number;
-  offset: number;
-  timestamp: number;
-  headers: Headers;
 }
 
 /** The ack state shared by an event and the events derived from it (map, filter, ...). */

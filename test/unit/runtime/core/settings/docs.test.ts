@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { renderSettingsDoc, SETTINGS } from '../../../../../runtime/app/settings/index.js';
+import { renderSettingsDoc, SETTINGS } from '../../../../../runtime/core/settings/index.js';
 import { SETTINGS_DOC } from './repo.js';
 
 describe('docs/settings.md', () => {

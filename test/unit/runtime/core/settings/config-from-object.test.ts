@@ -8,7 +8,7 @@ import {
   configFromObject,
   resolveSettings,
   SettingsError,
-} from '../../../../../runtime/app/settings/index.js';
+} from '../../../../../runtime/core/settings/index.js';
 
 describe('configFromObject', () => {
   it('reads camelCase names as they are', () => {

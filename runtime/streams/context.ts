@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Event } from '../channels/event.js';
-import type { StreamState } from '../streams/types.js';
+import type { Event } from './event.js';
+import type { StreamState } from './types.js';
 
 /** What runs in an actor's asynchronous context: which agent, and the stream state it iterates. */
 export interface ActorScope {

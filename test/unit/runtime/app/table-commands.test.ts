@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { eventually } from '../../../support/index.js';
-import { removeTempDirs, tableApp, tempDir } from './support.js';
+import { removeTempDirs, tableApp, tempDir } from '../tables/support.js';
 
 after(removeTempDirs);
 

@@ -1,4 +1,4 @@
-import type { TopicPartition } from '../transport/types.js';
+import type { TopicPartition } from './types.js';
 
 /** How much of the app a start runs (Faust's boot strategies). */
 export type BootMode =

@@ -8,7 +8,7 @@ import {
   snakeToCamel,
   toCamel,
   upperSnake,
-} from '../../../../../runtime/app/settings/names.js';
+} from '../../../../../runtime/core/settings/names.js';
 
 describe('setting names', () => {
   it('maps Faust snake_case names to camelCase and leaves class-symbol names alone', () => {

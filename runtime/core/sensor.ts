@@ -1,5 +1,4 @@
-import type { EventOrigin } from '../channels/event.js';
-import type { CommitOffset, MessageBatch, TopicPartition } from '../transport/types.js';
+import type { CommitOffset, EventOrigin, MessageBatch, TopicPartition } from './types.js';
 
 /**
  * Something told what happens inside a running worker (Faust's sensors). Every method is
