@@ -89,6 +89,11 @@ export interface ConsumerOptions {
   groupId: string;
   clientId: string;
   autoOffsetReset: 'earliest' | 'latest';
+  /**
+   * A fetch position outside the partition's range (OffsetOutOfRange): reset to the earliest or
+   * latest offset, or 'none': stop the partition with an error. Default: autoOffsetReset.
+   */
+  offsetOutOfRange?: 'earliest' | 'latest' | 'none';
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
   rebalanceTimeoutMs: number;

@@ -60,6 +60,7 @@ import { createKafkaClient, OPERATION_RETRY } from './client.js';
 import './compression.js';
 import { connectError, operationError } from './errors.js';
 import { FetchGenerations } from './fetch-generations.js';
+import { listenForOutOfRange } from './offset-out-of-range.js';
 
 /** Batches handled at once; our handler only enqueues, so this just keeps partitions from queueing. */
 export const PARTITIONS_CONSUMED_CONCURRENTLY = 16;
@@ -133,6 +134,8 @@ export class KafkaTransportConsumer implements TransportConsumer {
   private stopping: Promise<void> | undefined;
   /** Custom group protocols given as GroupAssignors: told about every join, read the group themselves. */
   private readonly groupAssignors: GroupAssignor[];
+  private memberId: string | undefined;
+  private readonly stopListeningForOutOfRange: () => void;
 
   constructor(
     private readonly transport: TransportOptions,
@@ -175,6 +178,21 @@ export class KafkaTransportConsumer implements TransportConsumer {
     this.consumer.on(REBALANCING, () => this.generations.fetchersStopped());
     this.consumer.on(CRASH, (event) => this.onCrash(event));
     this.consumer.on(END_BATCH_PROCESS, (event) => this.onBatchProcessed(event));
+    this.stopListeningForOutOfRange = listenForOutOfRange(options.groupId, {
+      memberId: () => this.memberId,
+      policy: options.offsetOutOfRange ?? options.autoOffsetReset,
+      decided: (facts, decision) => {
+        const level = decision.action === 'retry' ? 'warn' : 'error';
+        this.transport.log?.(level, `${this.what}: ${decision.message}`, { ...facts });
+        // kafkajs forgets pauses when it rebuilds its group after a crash; ours are re-applied.
+        if (decision.action === 'stop') {
+          this.paused.set(tpKey(facts.topic, facts.partition), {
+            topic: facts.topic,
+            partition: facts.partition,
+          });
+        }
+      },
+    });
   }
 
   subscribe(topics: string[]): void {
@@ -325,6 +343,7 @@ export class KafkaTransportConsumer implements TransportConsumer {
         if (wasStarted) await this.consumer.disconnect();
       } finally {
         this.state = 'stopped';
+        this.stopListeningForOutOfRange();
         this.currentAssignment = [];
         this.assigned = new Set();
         for (const assignor of this.groupAssignors) assignor.left();
@@ -362,6 +381,7 @@ export class KafkaTransportConsumer implements TransportConsumer {
   private onGroupJoin(event: ConsumerGroupJoinEvent): void {
     const generation = this.generations.joined(this.syncedGenerationId);
     this.syncedGenerationId = undefined;
+    this.memberId = event.payload.memberId;
     this.crashed = false;
     const assignment = Object.entries(event.payload.memberAssignment)
       .flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition })))
@@ -441,6 +461,7 @@ export class KafkaTransportConsumer implements TransportConsumer {
     }
     if (this.state !== 'running') return;
     this.state = 'stopped';
+    this.stopListeningForOutOfRange();
     this.stopping = Promise.resolve();
     this.currentAssignment = [];
     this.assigned = new Set();
