@@ -27,6 +27,8 @@ import {
 } from './producer.js';
 import { type BootMode, type BootSwitches, type LifecycleHooks, runsIn } from './lifecycle.js';
 import type { Settings } from './settings/index.js';
+import { StallWatch } from './stall-watch.js';
+import type { StalledPartition } from '../sensors/stall-detector.js';
 
 /** What the engine reads from its app. */
 export interface EngineApp {
@@ -74,6 +76,7 @@ export class Engine {
   private producerHandle: AppProducer | undefined;
   private deadLetterHandle: DeadLetters | undefined;
   private commits: CommitManager | undefined;
+  private stallWatch: StallWatch | undefined;
   private readonly declared = new Set<string>();
   private state: 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' = 'idle';
   private crashHandler: ((error: Error) => void) | undefined;
@@ -148,6 +151,11 @@ export class Engine {
       if (held) return held.then(() => (this.state === 'running' ? this.deliver(batch) : undefined));
     }
     return this.conductor.deliver(batch);
+  }
+
+  /** Assigned partitions with lag that make no progress (consumerStallTimeout). */
+  stalledPartitions(): StalledPartition[] {
+    return this.stallWatch?.stalled() ?? [];
   }
 
   onCrash(handler: (error: Error) => void): void {
@@ -308,6 +316,7 @@ export class Engine {
       }
     });
     this.commits?.stop();
+    this.stallWatch?.stop();
     try {
       await this.commits?.commit();
     } catch (error) {
@@ -369,6 +378,7 @@ export class Engine {
       clientId: conf.brokerClientId,
       // 'none' cannot fail on a missing offset with kafkajs: warned about at start-up, reads from the earliest.
       autoOffsetReset: conf.consumerAutoOffsetReset === 'latest' ? 'latest' : 'earliest',
+      offsetOutOfRange: conf.consumerAutoOffsetReset,
       sessionTimeoutMs: Math.round(conf.brokerSessionTimeout * 1000),
       heartbeatIntervalMs: Math.round(conf.brokerHeartbeatInterval * 1000),
       rebalanceTimeoutMs: Math.round(conf.brokerRebalanceTimeout * 1000),
@@ -404,6 +414,14 @@ export class Engine {
       },
     });
     this.commits.start();
+    this.stallWatch = new StallWatch({
+      timeoutMs: conf.consumerStallTimeout * 1000,
+      groupId: this.app.appId,
+      admin: () => this.admin,
+      assignment: () => this.conductor.currentAssignment(),
+      logger,
+    });
+    this.stallWatch.start();
     logger.debug(`consuming ${topics.join(', ')} as group ${this.app.appId}`);
   }
 
