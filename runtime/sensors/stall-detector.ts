@@ -4,7 +4,8 @@
  * while one of its partitions sits still hides lost processing (issue 10, part 3); the engine feeds
  * this from the broker's own numbers (committed offsets, high watermarks) so a partition that never
  * delivers a batch is seen too. A negative committed offset (none, or kafkajs's symbolic -2/-1)
- * counts as no position.
+ * counts as position 0; one past the high watermark (out of range: nothing can be read from it)
+ * counts as lag of the distance past the end.
  */
 
 export interface PartitionProgressSample {
@@ -49,7 +50,7 @@ export class StallDetector {
       const k = key(topic, partition);
       keep.add(k);
       const position = Math.max(0, committed);
-      const lag = Math.max(0, high - position);
+      const lag = position > high ? position - high : high - position;
       const last = this.seen.get(k);
       if (!last || last.committed !== committed || lag === 0) {
         this.seen.set(k, { committed, since: now });

@@ -39,6 +39,17 @@ describe('StallDetector', () => {
     );
   });
 
+  it('a committed offset past the high watermark (out of range) stalls too', () => {
+    let now = 0;
+    const detector = new StallDetector(1_000, () => now);
+    detector.observe([sample(1_500, 500)]);
+    now = 1_000;
+    assert.deepEqual(
+      detector.observe([sample(1_500, 500)]).map((s) => s.lag),
+      [1_000],
+    );
+  });
+
   it('a caught-up partition never stalls, however long it stays put', () => {
     let now = 0;
     const detector = new StallDetector(1_000, () => now);
