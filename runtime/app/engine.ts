@@ -98,6 +98,11 @@ export class Engine {
       onAck: () => this.commits?.noteAck(),
       commits: (topic) => this.topicByName(topic)?.commits ?? true,
       sensors: app.sensors,
+      onRewind: (topic, partition, from, lastDelivered) =>
+        app.logger.warn(
+          `${topic}[${partition}]: the consumer's position moved back to ${from} (offsets up to ${lastDelivered} ` +
+            'were delivered already) without a rebalance; tracking starts over there and those events are processed again',
+        ),
     });
   }
 
