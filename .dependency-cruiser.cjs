@@ -67,7 +67,8 @@ module.exports = {
     ...layerRules,
     {
       name: 'testing-only-from-app',
-      comment: 'the core never imports the test kit: only app/ loads it, lazily, and the public entries export it',
+      comment:
+        'the core never imports the test kit: only app/ loads it, lazily, and the public entries export it',
       severity: 'error',
       from: { path: '^runtime/', pathNot: ['^runtime/testing/', '^runtime/app/'] },
       to: { path: '^runtime/testing/' },

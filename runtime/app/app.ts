@@ -194,6 +194,7 @@ export class App implements ChannelHost, AgentHost<App> {
     if (!this.monitorHandle) {
       this.monitorHandle = constructExtension('Monitor', this.settings.Monitor, Monitor, 'faustgen:Monitor', {
         messagesActive: () => this.engineHandle?.conductor.ackTrackers.outstanding() ?? 0,
+        stalledPartitions: () => this.engineHandle?.stalledPartitions() ?? [],
       });
       this.sensors.add(this.monitorHandle);
     }

@@ -28,6 +28,8 @@ import {
 } from './producer.js';
 import { type BootMode, type BootSwitches, type LifecycleHooks, runsIn } from '../core/lifecycle.js';
 import type { Settings } from '../core/settings/index.js';
+import { StallWatch } from './stall-watch.js';
+import type { StalledPartition } from '../sensors/stall-detector.js';
 
 /** What the engine reads from its app. */
 export interface EngineApp {
@@ -79,6 +81,7 @@ export class Engine {
   private producerHandle: AppProducer | undefined;
   private deadLetterHandle: DeadLetters | undefined;
   private commits: CommitManager | undefined;
+  private stallWatch: StallWatch | undefined;
   private readonly declared = new Set<string>();
   private state: 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' = 'idle';
   private crashHandler: ((error: Error) => void) | undefined;
@@ -101,6 +104,11 @@ export class Engine {
       onAck: () => this.commits?.noteAck(),
       commits: (topic) => this.topicByName(topic)?.commits ?? true,
       sensors: app.sensors,
+      onRewind: (topic, partition, from, lastDelivered) =>
+        app.logger.warn(
+          `${topic}[${partition}]: the consumer's position moved back to ${from} (offsets up to ${lastDelivered} ` +
+            'were delivered already) without a rebalance; tracking starts over there and those events are processed again',
+        ),
     });
   }
 
@@ -159,6 +167,11 @@ export class Engine {
   /** A consumer of a group of its own (changelog reader, RPC replies), connected as the worker's. */
   consumer(purpose: ConsumerPurpose): TransportConsumer {
     return this.connections.consumer(purpose);
+  }
+
+  /** Assigned partitions with lag that make no progress (consumerStallTimeout). */
+  stalledPartitions(): StalledPartition[] {
+    return this.stallWatch?.stalled() ?? [];
   }
 
   onCrash(handler: (error: Error) => void): void {
@@ -334,6 +347,7 @@ export class Engine {
       }
     });
     this.commits?.stop();
+    this.stallWatch?.stop();
     try {
       await this.commits?.commit();
     } catch (error) {
@@ -393,6 +407,7 @@ export class Engine {
     const consumer = this.transport!.createConsumer(
       this.connections.consumerOptions({
         groupId: this.app.appId,
+        offsetOutOfRange: conf.consumerAutoOffsetReset,
         ...(this.app.partitionAssigners ? { partitionAssigners: this.app.partitionAssigners() } : {}),
       }),
     );
@@ -424,6 +439,14 @@ export class Engine {
       },
     });
     this.commits.start();
+    this.stallWatch = new StallWatch({
+      timeoutMs: conf.consumerStallTimeout * 1000,
+      groupId: this.app.appId,
+      admin: () => this.admin,
+      assignment: () => this.conductor.currentAssignment(),
+      logger,
+    });
+    this.stallWatch.start();
     logger.debug(`consuming ${topics.join(', ')} as group ${this.app.appId}`);
   }
 

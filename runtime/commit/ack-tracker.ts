@@ -100,6 +100,17 @@ export class AckTrackers {
     return entry.tracker;
   }
 
+  /**
+   * Starts a partition over within the generation: the transport moved its position back (an
+   * out-of-range reset to the earliest offset). What was delivered before is delivered again.
+   */
+  restart(topic: string, partition: number): PartitionAckTracker {
+    const key = tpKey(topic, partition);
+    this.trackers.delete(key);
+    this.committed.delete(key);
+    return this.tracker(topic, partition);
+  }
+
   /** Forgets everything (a new generation starts from the committed offsets). */
   reset(): void {
     this.trackers = new Map();

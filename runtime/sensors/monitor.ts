@@ -1,4 +1,5 @@
 import type { EventOrigin } from '../streams/event.js';
+import type { StalledPartition } from './stall-detector.js';
 import type { CommitOffset, MessageBatch, TopicPartition } from '../transport/types.js';
 import type { Sensor } from '../core/sensor.js';
 import { type Clock, LatencyHistory, type LatencySummary, RateMeter } from './stats.js';
@@ -20,6 +21,8 @@ export interface MonitorOptions {
   maxRebalanceLatencyHistory?: number;
   /** Read at snapshot time: consumed messages not yet acked by every stream that reads them. */
   messagesActive?: () => number;
+  /** Read at snapshot time: partitions with lag whose committed offset does not move. */
+  stalledPartitions?: () => StalledPartition[];
 }
 
 /** One agent's events. */
@@ -68,6 +71,8 @@ export interface MonitorSnapshot {
   uptimeSeconds: number;
   /** Consumed messages not yet acked by every stream that reads them (this generation). */
   messagesActive: number;
+  /** Assigned partitions with lag whose committed offset has not moved for consumerStallTimeout. */
+  stalledPartitions: StalledPartition[];
   messagesReceivedTotal: number;
   messagesReceivedByTopic: Record<string, number>;
   messagesReceivedPerSecond: number;
@@ -166,6 +171,7 @@ export class Monitor implements Sensor {
   private readonly windowSeconds: number;
   private readonly avgHistory: number;
   private readonly messagesActiveProbe: (() => number) | undefined;
+  private readonly stalledProbe: (() => StalledPartition[]) | undefined;
   private sampler: NodeJS.Timeout | undefined;
 
   private readonly receivedByTopic = new CountsByName();
@@ -198,6 +204,7 @@ export class Monitor implements Sensor {
     this.windowSeconds = options.rateWindowSeconds ?? 10;
     this.avgHistory = options.maxAvgHistory ?? 100;
     this.messagesActiveProbe = options.messagesActive;
+    this.stalledProbe = options.stalledPartitions;
     this.receivedRate = new RateMeter(this.windowSeconds, this.startedAt);
     this.sentRate = new RateMeter(this.windowSeconds, this.startedAt);
     this.eventsRate = new RateMeter(this.windowSeconds, this.startedAt);
@@ -348,6 +355,7 @@ export class Monitor implements Sensor {
       time: this.wallClock(),
       uptimeSeconds: (now - this.startedAt) / 1000,
       messagesActive: this.messagesActiveProbe?.() ?? 0,
+      stalledPartitions: this.stalledProbe?.() ?? [],
       messagesReceivedTotal: this.receivedRate.count,
       messagesReceivedByTopic: this.receivedByTopic.toRecord(),
       messagesReceivedPerSecond: this.receivedRate.rate(now),

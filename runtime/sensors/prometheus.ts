@@ -91,6 +91,13 @@ export function prometheusText(snapshot: MonitorSnapshot, options: PrometheusOpt
   family('topic_buffer_full_total', 'counter', 'Times a stream buffer of the topic filled up.');
   byKey('topic_buffer_full_total', 'topic', snapshot.topicBufferFull);
 
+  family(
+    'stalled_partitions',
+    'gauge',
+    'Assigned partitions with lag whose committed offset has not moved for consumerStallTimeout.',
+  );
+  sample('stalled_partitions', snapshot.stalledPartitions.length);
+
   family('partition_end_offset', 'gauge', 'High watermark of an assigned partition at the last fetch.');
   family('partition_committed_offset', 'gauge', 'Last offset this worker committed for the partition.');
   family('partition_lag', 'gauge', 'Consumer lag: end offset minus the committed position.');

@@ -13,6 +13,11 @@ export interface ConductorOptions {
   commits: (topic: string) => boolean;
   /** Told of every batch taken and every buffer that filled (the app's sensors). */
   sensors?: Sensors;
+  /**
+   * A partition's position moved back without a rebalance (an out-of-range reset to the earliest
+   * offset): `from` is the batch's first offset, `lastDelivered` the highest delivered before.
+   */
+  onRewind?: (topic: string, partition: number, from: number, lastDelivered: number) => void;
 }
 
 interface Subscription {
@@ -108,7 +113,18 @@ export class Conductor {
     if (batch.highWatermark >= 0) this.highWatermarks.set(tpKey(topic, partition), batch.highWatermark);
     const all = this.subscriptions.get(topic) ?? [];
     const subs = all.filter((s) => !s.partitions || s.partitions.has(partition));
-    const tracker = this.options.commits(topic) ? this.trackers.tracker(topic, partition) : null;
+    let tracker = this.options.commits(topic) ? this.trackers.tracker(topic, partition) : null;
+    const from = batch.messages[0]?.offset;
+    if (tracker && from !== undefined && from <= tracker.lastDeliveredOffset()) {
+      // Tracking starts over from here; the events still buffered are delivered again in this batch
+      // or the ones after it, so they are dropped rather than handled twice now.
+      const lastDelivered = tracker.lastDeliveredOffset();
+      tracker = this.trackers.restart(topic, partition);
+      for (const sub of subs) {
+        sub.buffer.drop((ref) => ref.message.topic === topic && ref.message.partition === partition);
+      }
+      this.options.onRewind?.(topic, partition, from, lastDelivered);
+    }
     const onAck = this.options.onAck;
     for (const message of batch.messages) {
       tracker?.track(message.offset);

@@ -11,12 +11,7 @@
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type {
-  Message,
-  MessageBatch,
-  TopicPartition,
-  TransportConsumer,
-} from '../transport/types.js';
+import type { Message, MessageBatch, TopicPartition, TransportConsumer } from '../transport/types.js';
 
 /** Receives one changelog partition's records. */
 export interface PartitionFollower {

@@ -62,6 +62,11 @@ export interface ConsumerOptions {
   groupId: string;
   clientId: string;
   autoOffsetReset: 'earliest' | 'latest';
+  /**
+   * A fetch position outside the partition's range (OffsetOutOfRange): reset to the earliest or
+   * latest offset, or 'none': stop the partition with an error. Default: autoOffsetReset.
+   */
+  offsetOutOfRange?: 'earliest' | 'latest' | 'none';
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
   rebalanceTimeoutMs: number;
@@ -84,6 +89,8 @@ export interface ConsumerPurpose {
   autoOffsetReset?: 'earliest' | 'latest';
   /** Default: the brokerMaxPollRecords setting (0 = no bound). */
   maxPollRecords?: number;
+  /** What an out-of-range fetch offset does (ConsumerOptions.offsetOutOfRange); default autoOffsetReset. */
+  offsetOutOfRange?: 'earliest' | 'latest' | 'none';
   partitionAssigners?: unknown[];
 }
 

@@ -244,7 +244,7 @@ export class WebServer {
       get canonicalUrl() {
         return server.canonicalUrl;
       },
-      status: () => workerStatus(this.state),
+      status: () => workerStatus(this.state, app.engine.stalledPartitions()),
       monitorSnapshot: () => app.monitor.snapshot(),
       tables: () => app.tables.all().map((table) => tableView(table as unknown as ViewableTable)),
       recoveries: () => app.tables.recoveryStats(),

@@ -1,5 +1,6 @@
 import type { ClusterAssignment } from '../assignor/cluster-assignment.js';
 import type { MonitorSnapshot } from '../sensors/monitor.js';
+import type { StalledPartition } from '../sensors/stall-detector.js';
 import type { PartitionRecovery } from '../tables/manager.js';
 import type { OwnershipState } from './ownership.js';
 
@@ -21,6 +22,8 @@ export interface WorkerStatus {
   ready: boolean;
   rebalancing: boolean;
   generation: number;
+  /** Partitions with lag that make no progress (consumerStallTimeout); any makes the worker not ready. */
+  stalled: string[];
 }
 
 /** What the built-in endpoints read from the worker: one place, so they are easy to test. */
@@ -70,11 +73,15 @@ export function tableView(table: ViewableTable): TableView {
   };
 }
 
-export function workerStatus(state: OwnershipState): WorkerStatus {
+export function workerStatus(state: OwnershipState, stalled: StalledPartition[] = []): WorkerStatus {
   return {
     live: true,
-    ready: state.isReady,
+    ready: state.isReady && stalled.length === 0,
     rebalancing: state.isRebalancing,
     generation: state.currentGeneration,
+    stalled: stalled.map(
+      (s) =>
+        `${s.topic}[${s.partition}]: committed ${s.committed}, high ${s.high}, no progress for ${Math.round(s.stalledForMs / 1000)} s`,
+    ),
   };
 }

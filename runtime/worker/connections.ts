@@ -54,6 +54,7 @@ export class Connections {
       requestTimeoutMs: ms(conf.brokerRequestTimeout),
       maxFetchBytes: conf.consumerMaxFetchSize,
       maxPollRecords: purpose.maxPollRecords ?? conf.brokerMaxPollRecords ?? 0,
+      ...(purpose.offsetOutOfRange ? { offsetOutOfRange: purpose.offsetOutOfRange } : {}),
       ...(purpose.partitionAssigners ? { partitionAssigners: purpose.partitionAssigners } : {}),
     };
   }

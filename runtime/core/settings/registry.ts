@@ -420,14 +420,23 @@ export const SETTING_SPECS = {
     faustName: 'consumer_auto_offset_reset',
     type: enumOf(['earliest', 'latest', 'none']),
     section: 'consumer',
-    doc: 'Where to start in a partition that has no committed offset: `earliest`, `latest`, or `none` (fail).',
+    doc: 'Where to start in a partition that has no committed offset, or whose position is out of range: `earliest`, `latest`, or `none` (fail).',
     status: 'supported',
-    note: 'kafkajs cannot fail on a missing offset: `none` is accepted, warned about, and reads from the earliest.',
+    note: 'kafkajs cannot fail on a missing offset: `none` is accepted, warned about, and reads from the earliest. An out-of-range position is reset to the earliest or latest offset without committing anything, or with `none` the partition stops with an error naming its offsets.',
     default: 'earliest',
     check: (value) =>
       value === 'none'
         ? 'consumerAutoOffsetReset "none" cannot be honoured by kafkajs: partitions without a committed offset are read from the earliest'
         : undefined,
+  }),
+  consumerStallTimeout: setting({
+    faustName: null,
+    type: seconds,
+    section: 'consumer',
+    doc: 'A partition with lag whose position has not moved for this long counts as stalled: /health/ready answers 503 naming it, and the metrics count it. 0 turns the check off.',
+    status: 'supported',
+    note: 'faustgen addition.',
+    default: 120,
   }),
   consumerConnectionsMaxIdleMs: setting({
     faustName: 'consumer_connections_max_idle_ms',

@@ -61,6 +61,7 @@ import './compression.js';
 import { connectError, operationError } from './errors.js';
 import { FetchGenerations } from './fetch-generations.js';
 import { setRevokeHook } from './kafkajs.js';
+import { listenForOutOfRange } from './offset-out-of-range.js';
 
 /** Batches handled at once; our handler only enqueues, so this just keeps partitions from queueing. */
 export const PARTITIONS_CONSUMED_CONCURRENTLY = 16;
@@ -136,6 +137,7 @@ export class KafkaTransportConsumer implements TransportConsumer {
   private readonly groupAssignors: GroupAssignor[];
   /** The member id of the latest join, under which the pre-rejoin hook is registered. */
   private memberId: string | undefined;
+  private readonly stopListeningForOutOfRange: () => void;
 
   constructor(
     private readonly transport: TransportOptions,
@@ -178,6 +180,21 @@ export class KafkaTransportConsumer implements TransportConsumer {
     this.consumer.on(REBALANCING, () => this.generations.fetchersStopped());
     this.consumer.on(CRASH, (event) => this.onCrash(event));
     this.consumer.on(END_BATCH_PROCESS, (event) => this.onBatchProcessed(event));
+    this.stopListeningForOutOfRange = listenForOutOfRange(options.groupId, {
+      memberId: () => this.memberId,
+      policy: options.offsetOutOfRange ?? options.autoOffsetReset,
+      decided: (facts, decision) => {
+        const level = decision.action === 'retry' ? 'warn' : 'error';
+        this.transport.log?.(level, `${this.what}: ${decision.message}`, { ...facts });
+        // kafkajs forgets pauses when it rebuilds its group after a crash; ours are re-applied.
+        if (decision.action === 'stop') {
+          this.paused.set(tpKey(facts.topic, facts.partition), {
+            topic: facts.topic,
+            partition: facts.partition,
+          });
+        }
+      },
+    });
   }
 
   subscribe(topics: string[]): void {
@@ -329,6 +346,7 @@ export class KafkaTransportConsumer implements TransportConsumer {
       } finally {
         this.state = 'stopped';
         this.forgetMember();
+        this.stopListeningForOutOfRange();
         this.currentAssignment = [];
         this.assigned = new Set();
         for (const assignor of this.groupAssignors) assignor.left();
@@ -470,6 +488,7 @@ export class KafkaTransportConsumer implements TransportConsumer {
     }
     if (this.state !== 'running') return;
     this.state = 'stopped';
+    this.stopListeningForOutOfRange();
     this.stopping = Promise.resolve();
     this.forgetMember();
     this.currentAssignment = [];

@@ -1,5 +1,5 @@
 /**
- * kafkajs, loaded with one fix installed first.
+ * kafkajs, loaded with two fixes: one installed before it loads, one patched in after.
  *
  * kafkajs 2.2.4 groups a produce request's messages by partition in a reduce that copies the
  * partition's list for every message (`[...current, message]`): quadratic in the messages per
@@ -10,6 +10,12 @@
  * which one is in use.
  */
 import Module, { createRequire } from 'node:module';
+import {
+  decideOutOfRange,
+  type OutOfRangeFacts,
+  type OutOfRangePolicy,
+  outOfRangeListener,
+} from './offset-out-of-range.js';
 
 type KafkaJs = typeof import('kafkajs');
 
@@ -103,4 +109,84 @@ function installRevokeHooks(): void {
 installRevokeHooks();
 
 const kafkajs = require('kafkajs') as KafkaJs;
+
+/** The parts of kafkajs's ConsumerGroup (src/consumer/consumerGroup.js) the recovery below uses. */
+interface KafkaJsConsumerGroup {
+  groupId: string;
+  memberId: string;
+  topicConfigurations: Record<string, { fromBeginning?: boolean } | undefined>;
+  preferredReadReplicasPerTopicPartition: Record<string, Record<number, unknown> | undefined>;
+  logger: { info(message: string, extra?: object): void; error(message: string, extra?: object): void };
+  cluster: {
+    fetchTopicsOffset(
+      topics: { topic: string; partitions: { partition: number }[]; fromBeginning: boolean }[],
+    ): Promise<{ topic: string; partitions: { partition: number; offset: string }[] }[]>;
+  };
+  offsetManager: {
+    nextOffset(topic: string, partition: number): { toString(): string };
+    committedOffsets(): Record<string, Record<number, string | undefined> | undefined>;
+    resolveOffset(tpo: { topic: string; partition: number; offset: string }): void;
+  };
+  pause(topicPartitions: { topic: string; partitions: number[] }[]): void;
+}
+
+/**
+ * Replaces ConsumerGroup.recoverFromOffsetOutOfRange (see offset-out-of-range.ts): never commits a
+ * symbolic offset; resets the fetch position per the consumer's policy, or stops the partition.
+ */
+async function recoverFromOffsetOutOfRange(
+  this: KafkaJsConsumerGroup,
+  error: { topic: string; partition: number },
+): Promise<void> {
+  const { topic, partition } = error;
+  const replicas = this.preferredReadReplicasPerTopicPartition[topic];
+  if (replicas && typeof replicas[partition] === 'number') {
+    this.logger.info('Offset out of range while fetching from follower, retrying with leader', {
+      topic,
+      partition,
+      groupId: this.groupId,
+    });
+    delete replicas[partition];
+    return;
+  }
+  const listener = outOfRangeListener(this.groupId, this.memberId);
+  const policy: OutOfRangePolicy =
+    listener?.policy ?? (this.topicConfigurations[topic]?.fromBeginning ? 'earliest' : 'latest');
+  const watermark = async (fromBeginning: boolean): Promise<number> => {
+    const [answer] = await this.cluster.fetchTopicsOffset([
+      { topic, partitions: [{ partition }], fromBeginning },
+    ]);
+    return Number(answer?.partitions.find((p) => p.partition === partition)?.offset);
+  };
+  const committed = this.offsetManager.committedOffsets()[topic]?.[partition];
+  const facts: OutOfRangeFacts = {
+    topic,
+    partition,
+    fetchOffset: Number(this.offsetManager.nextOffset(topic, partition).toString()),
+    committedOffset: committed === undefined ? undefined : Number(committed),
+    low: await watermark(true),
+    high: await watermark(false),
+  };
+  const decision = decideOutOfRange(facts, policy);
+  this.logger.error(`Offset out of range: ${decision.message}`, { ...facts, groupId: this.groupId, policy });
+  if (decision.action === 'reset') {
+    this.offsetManager.resolveOffset({ topic, partition, offset: String(decision.offset - 1) });
+  } else if (decision.action === 'stop') {
+    this.pause([{ topic, partitions: [partition] }]);
+  }
+  listener?.decided(facts, decision);
+}
+
+function installOutOfRangeRecovery(): boolean {
+  const ConsumerGroup = require('kafkajs/src/consumer/consumerGroup.js') as {
+    prototype: { recoverFromOffsetOutOfRange?: unknown };
+  };
+  if (typeof ConsumerGroup.prototype.recoverFromOffsetOutOfRange !== 'function') return false;
+  ConsumerGroup.prototype.recoverFromOffsetOutOfRange = recoverFromOffsetOutOfRange;
+  return true;
+}
+
+/** Whether kafkajs's out-of-range recovery was replaced (false: a kafkajs without that method). */
+export const outOfRangeRecoveryPatched = installOutOfRangeRecovery();
+
 export default kafkajs;

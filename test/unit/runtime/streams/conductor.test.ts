@@ -123,3 +123,31 @@ describe('Conductor', () => {
     );
   });
 });
+
+describe('Conductor: a position moved back without a rebalance (an out-of-range reset to the earliest)', () => {
+  it('starts tracking over from the new position instead of throwing "delivered out of order", and says so', () => {
+    const rewinds: unknown[] = [];
+    const conductor = new Conductor({
+      maxsize: 100,
+      onAck: () => {},
+      commits: () => true,
+      onRewind: (...args) => rewinds.push(args),
+    });
+    const buffer = conductor.subscribe('t');
+    conductor.assigned([{ topic: 't', partition: 0 }], 1);
+    conductor.deliver(batch('t', 0, 50, 5));
+    buffer.take()!.release(); // 50 done: committable 51
+    assert.deepEqual(conductor.ackTrackers.pendingCommits(), [{ topic: 't', partition: 0, offset: 51 }]);
+    conductor.ackTrackers.markCommitted([{ topic: 't', partition: 0, offset: 51 }]);
+
+    conductor.deliver(batch('t', 0, 0, 3));
+    assert.deepEqual(rewinds, [['t', 0, 0, 54]]);
+    assert.equal(buffer.size, 3, 'the events of the old position are dropped: they come again');
+    buffer.take()!.release();
+    assert.deepEqual(
+      conductor.ackTrackers.pendingCommits(),
+      [{ topic: 't', partition: 0, offset: 1 }],
+      'commits follow the new position, even below the offset committed before',
+    );
+  });
+});

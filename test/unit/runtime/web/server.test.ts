@@ -93,7 +93,13 @@ describe('web server (memory://)', () => {
   it('answers /health live and ready after the first recovery', async () => {
     const health = await get('/health');
     assert.equal(health.status, 200);
-    assert.deepEqual(health.body, { live: true, ready: true, rebalancing: false, generation: 1 });
+    assert.deepEqual(health.body, {
+      live: true,
+      ready: true,
+      rebalancing: false,
+      generation: 1,
+      stalled: [],
+    });
     assert.equal((await get('/health/ready')).status, 200);
   });
 

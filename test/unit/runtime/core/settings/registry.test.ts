@@ -236,7 +236,13 @@ describe('settings registry', () => {
   it("includes faustgen's own settings, marked as additions", () => {
     const settings = resolveSettings('payments', {}, { env: {} });
     const additions = SETTINGS.filter((def) => def.faustName === null).map((def) => def.name);
-    assert.deepEqual(additions.sort(), ['deadLetter', 'logFormat', 'logLevel', 'shutdownTimeout']);
+    assert.deepEqual(additions.sort(), [
+      'consumerStallTimeout',
+      'deadLetter',
+      'logFormat',
+      'logLevel',
+      'shutdownTimeout',
+    ]);
     assert.equal(settings.deadLetter, true);
     assert.equal(settings.logLevel, 'info');
     assert.equal(settings.logFormat, 'auto');
