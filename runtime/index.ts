@@ -17,7 +17,7 @@ export {
 } from './agents/rpc/index.js';
 export type { SupervisorStrategy } from './agents/supervisor.js';
 export { App, type KeyOf, type ValueOf } from './app/app.js';
-export { DEAD_LETTER_HEADERS, deadLetterTopicName } from './app/dead-letter.js';
+export { DEAD_LETTER_HEADERS, deadLetterTopicName } from './worker/dead-letter.js';
 export { Channel, type ChannelOptions } from './channels/channel.js';
 export { Event, type EventOrigin } from './streams/event.js';
 export {
@@ -48,7 +48,7 @@ export {
   ValidationError,
 } from './models/index.js';
 export type { BootMode, BootStrategy, BootSwitches, LifecycleHooks } from './core/lifecycle.js';
-export type { ProducedMessage } from './app/producer.js';
+export type { ProducedMessage } from './worker/producer.js';
 export { Signal } from './core/signals.js';
 export type { ResolvedSettings, Settings, SettingsInput } from './core/settings/index.js';
 export { createLogger, type Logger } from './core/logging/index.js';

@@ -38,18 +38,19 @@ import {
 } from '../timers/index.js';
 import { type AppTestContext, openAppTestContext, type TestContextOptions } from '../testing/index.js';
 import type { TopicPartition } from '../transport/types.js';
-import { BlockingDetector } from './blocking.js';
-import { Engine, type EngineMode } from './engine.js';
+import { BlockingDetector } from '../worker/blocking.js';
+import { Engine, type EngineMode } from '../worker/engine.js';
 import {
   type BootStrategy,
   type BootSwitches,
   bootSwitches,
   type LifecycleHooks,
 } from '../core/lifecycle.js';
-import type { AppProducer, ProducedMessage } from './producer.js';
+import type { AppProducer, ProducedMessage } from '../worker/producer.js';
 import { Signal } from '../core/signals.js';
 import type { Blueprint, KeySource, PageMethods, PageOptions, WebHandler } from '../web/index.js';
 import { WebServer } from '../web/server.js';
+import { webHost } from './ports.js';
 import { type AppCommand, type CommandOptions, runMain } from './main.js';
 import {
   configFromObject,
@@ -373,7 +374,7 @@ export class App implements ChannelHost, AgentHost<App> {
 
   /** The worker's web server (runtime/web); it runs with workers when `webEnabled`. */
   get web(): WebServer {
-    this.webServer ??= new WebServer(this);
+    this.webServer ??= new WebServer(webHost(this));
     return this.webServer;
   }
 

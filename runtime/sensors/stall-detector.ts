@@ -1,3 +1,6 @@
+import type { StalledPartition } from '../core/monitoring.js';
+
+export type { StalledPartition };
 /**
  * Finds partitions that have lag and make no progress: the group's committed offset has not moved
  * for `timeoutMs` while the partition's high watermark is past it. A worker that answers "ready"
@@ -15,16 +18,6 @@ export interface PartitionProgressSample {
   committed: number;
   /** The partition's high watermark. */
   high: number;
-}
-
-export interface StalledPartition {
-  topic: string;
-  partition: number;
-  committed: number;
-  high: number;
-  lag: number;
-  /** How long the committed offset has not moved, in milliseconds. */
-  stalledForMs: number;
 }
 
 const key = (topic: string, partition: number): string => `${topic}\u0000${partition}`;

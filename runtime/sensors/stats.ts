@@ -1,3 +1,6 @@
+import type { LatencySummary } from '../core/monitoring.js';
+
+export type { LatencySummary };
 /** A monotonic clock in milliseconds (performance.now by default; tests pass a fake one). */
 export type Clock = () => number;
 
@@ -59,19 +62,6 @@ export class RateMeter {
     const elapsedMs = now - this.times[reference]!;
     return elapsedMs > 0 ? ((this.count - this.counts[reference]!) * 1000) / elapsedMs : 0;
   }
-}
-
-/** What a latency history reports: totals since start, and figures over the recent history. */
-export interface LatencySummary {
-  /** Measurements since the start. */
-  count: number;
-  /** Sum of every measurement since the start, in ms (Prometheus `_sum`). */
-  totalMs: number;
-  /** Over the last `history` measurements (0 when there is none): */
-  avgMs: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
 }
 
 /** The last `size` measurements of a latency (Faust's latency deques), with running totals. */

@@ -1,6 +1,5 @@
 /** Tables: Table, GlobalTable, SetTable, SetGlobalTable, the table manager and its recovery. */
 export { Collection, type TableKind } from './collection.js';
-export { formatBytes, registerTableCommands } from '../app/table-commands.js';
 export {
   ChangelogBehindStoreError,
   PartitionsMismatchError,

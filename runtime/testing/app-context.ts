@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Agent } from '../agents/agent.js';
 import type { App } from '../app/app.js';
-import { deadLetterTopicName } from '../app/dead-letter.js';
+import { deadLetterTopicName } from '../worker/dead-letter.js';
 import { Channel } from '../channels/channel.js';
 import { Topic } from '../channels/topic.js';
 import { destroyMemoryBroker, getMemoryBroker, type MemoryBroker } from '../transport/memory/index.js';

@@ -1,4 +1,4 @@
-import type { ProducedMessage } from '../app/producer.js';
+import type { ProducedMessage } from '../worker/producer.js';
 import type { MemoryBroker } from '../transport/memory/index.js';
 import type { Message } from '../transport/types.js';
 

@@ -1,4 +1,4 @@
-import { DEAD_LETTER_HEADERS } from '../app/dead-letter.js';
+import { DEAD_LETTER_HEADERS } from '../worker/dead-letter.js';
 import type { Topic } from '../channels/topic.js';
 import type { FailureStage } from '../streams/types.js';
 import type { Headers, Message } from '../transport/types.js';

@@ -1,6 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
-import type { MonitorSnapshot } from '../sensors/monitor.js';
-import type { LatencySummary } from '../sensors/stats.js';
+import type { MonitorSnapshot } from '../core/monitoring.js';
+import type { LatencySummary } from '../core/monitoring.js';
 import type { WorkerView } from './worker-view.js';
 
 type Labels = Record<string, string | number>;

@@ -1,10 +1,10 @@
-import type { ClusterAssignment } from '../assignor/cluster-assignment.js';
+import type { ClusterView } from './host.js';
 import { Unavailable } from './errors.js';
 
 /** What the web layer needs to know about the worker to place a key. */
 export interface OwnershipSource {
   /** The latest cluster assignment read from the group (undefined before the first). */
-  cluster(): ClusterAssignment | undefined;
+  cluster(): ClusterView | undefined;
   /** This worker's canonical URL. */
   selfUrl(): string;
 }

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import cors from '@fastify/cors';
 import { Ajv, type ValidateFunction } from 'ajv';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { App } from '../app/app.js';
 import type { LifecycleHooks } from '../core/lifecycle.js';
 import type { Topic } from '../channels/topic.js';
 import type { Logger } from '../core/logging/index.js';
@@ -18,6 +17,7 @@ import {
 } from './errors.js';
 import { Forwarder } from './forward.js';
 import { type KeyRouteContext, type RoutableTable, tableRoute, topicRoute, typedKey } from './key-routes.js';
+import type { WebHost, WebTable } from './host.js';
 import { OwnershipState } from './ownership.js';
 import { Blueprint, RouteTable } from './pages.js';
 import type { KeySource, PageMethods, PageOptions, RouteSpec, WebHandler } from './types.js';
@@ -47,7 +47,7 @@ export class WebServer {
   private readonly counts = { local: 0, forwarded: 0 };
   private readonly partitionCounts = new Map<string, number>();
 
-  constructor(private readonly app: App) {}
+  constructor(private readonly app: WebHost) {}
 
   private get log(): Logger {
     return this.app.logger;
@@ -121,8 +121,8 @@ export class WebServer {
   /** Called after every rebalance's hooks ran: settles once tables recovered and the group is read. */
   async settleRebalance(generation: number): Promise<void> {
     try {
-      await this.app.tables.whenRecovered();
-      const cluster = await this.app.assignor.whenAssigned(generation);
+      await this.app.whenRecovered();
+      const cluster = await this.app.whenAssigned(generation);
       await this.learnPartitionCounts(cluster.members.flatMap((member) => Object.keys(member.actives)));
       if (cluster.generation >= generation) this.state.rebalanceSettled(generation);
     } catch (error) {
@@ -142,7 +142,7 @@ export class WebServer {
     if (conf.webSslContext) options.https = tlsOptions(conf.webSslContext);
     const fastify = Fastify(options as FastifyServerOptions);
     this.fastify = fastify;
-    this.app.onRebalanceComplete.connect(() => {
+    this.app.onRebalanceComplete(() => {
       void this.settleRebalance(this.state.currentGeneration);
     });
     if (conf.webCorsOptions) await fastify.register(cors, conf.webCorsOptions as object);
@@ -180,7 +180,7 @@ export class WebServer {
     return {
       state: this.state,
       source: {
-        cluster: () => this.app.assignor.current(),
+        cluster: () => this.app.cluster(),
         selfUrl: () => this.canonicalUrl,
       },
       forward: (request, reply, url) => {
@@ -199,7 +199,7 @@ export class WebServer {
 
   /** Partition counts of the app's topics in the assignment, for coPartitioned(). */
   private async learnPartitionCounts(topics: readonly string[]): Promise<void> {
-    const declared = new Set(this.app.topics().map((topic) => topic.name));
+    const declared = new Set(this.app.topicNames());
     for (const topic of new Set(topics)) {
       if (!declared.has(topic) || this.partitionCounts.has(topic)) continue;
       await this.partitionCount(topic).catch(() => undefined);
@@ -207,7 +207,7 @@ export class WebServer {
   }
 
   private coPartitioned(partitions: number): string[] {
-    const declared = new Set(this.app.topics().map((topic) => topic.name));
+    const declared = new Set(this.app.topicNames());
     return [...this.partitionCounts]
       .filter(([topic, count]) => count === partitions && declared.has(topic))
       .map(([topic]) => topic)
@@ -217,7 +217,7 @@ export class WebServer {
   private async partitionCount(topic: string): Promise<number> {
     const known = this.partitionCounts.get(topic);
     if (known !== undefined) return known;
-    const count = await this.app.engine.transportAdmin.partitionCount(topic);
+    const count = await this.app.partitionCount(topic);
     if (count === undefined) throw new Error(`web: topic ${topic} does not exist`);
     this.partitionCounts.set(topic, count);
     return count;
@@ -225,13 +225,12 @@ export class WebServer {
 
   /** GET /table/<name>/<key>: the key's value, from the worker that owns it. */
   private tableValueHandler(name: string): WebHandler | undefined {
-    const table = this.app.tables.get(name) as unknown as
-      | (RoutableTable & { get(key: unknown): unknown })
-      | undefined;
-    if (!table || typeof table.get !== 'function') return undefined;
+    const table: WebTable | undefined = this.app.table(name);
+    const get = table?.get?.bind(table);
+    if (!table || !get) return undefined;
     return this.tableRoute(table, { matchInfo: 'key' }, (request) => {
       const key = request.params.key;
-      const value = table.get(typedKey(table.options.keyType, key));
+      const value = get(typedKey(table.options.keyType, key));
       return { table: name, key, value: value === undefined ? null : value };
     });
   }
@@ -244,12 +243,12 @@ export class WebServer {
       get canonicalUrl() {
         return server.canonicalUrl;
       },
-      status: () => workerStatus(this.state, app.engine.stalledPartitions()),
-      monitorSnapshot: () => app.monitor.snapshot(),
-      tables: () => app.tables.all().map((table) => tableView(table as unknown as ViewableTable)),
-      recoveries: () => app.tables.recoveryStats(),
-      cluster: () => app.assignor.current(),
-      agents: () => app.agents().map((agent) => agent.name),
+      status: () => workerStatus(this.state, app.stalledPartitions()),
+      monitorSnapshot: () => app.monitorSnapshot(),
+      tables: () => app.tables().map((table) => tableView(table)),
+      recoveries: () => app.recoveries(),
+      cluster: () => app.cluster(),
+      agents: () => app.agentNames(),
       coPartitioned: (partitions) => this.coPartitioned(partitions),
     };
   }

@@ -1,7 +1,6 @@
-import type { ClusterAssignment } from '../assignor/cluster-assignment.js';
-import type { MonitorSnapshot } from '../sensors/monitor.js';
-import type { StalledPartition } from '../sensors/stall-detector.js';
-import type { PartitionRecovery } from '../tables/manager.js';
+import type { MonitorSnapshot } from '../core/monitoring.js';
+import type { StalledPartition } from '../core/monitoring.js';
+import type { ClusterView, RecoveryView } from './host.js';
 import type { OwnershipState } from './ownership.js';
 
 /** A table as the web shows it. */
@@ -33,8 +32,8 @@ export interface WorkerView {
   status(): WorkerStatus;
   monitorSnapshot(): MonitorSnapshot;
   tables(): TableView[];
-  recoveries(): PartitionRecovery[];
-  cluster(): ClusterAssignment | undefined;
+  recoveries(): RecoveryView[];
+  cluster(): ClusterView | undefined;
   agents(): string[];
   /** The app's topics with this many partitions (where table owners are found when changelogs are not assigned). */
   coPartitioned(partitions: number): readonly string[];

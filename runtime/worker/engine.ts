@@ -18,7 +18,7 @@ import type {
   TransportConsumer,
   TransportProducer,
 } from '../transport/types.js';
-import { Connections } from '../worker/connections.js';
+import { Connections } from './connections.js';
 import { DeadLetters, deadLetterTopicName } from './dead-letter.js';
 import {
   AppProducer,
