@@ -3,6 +3,10 @@
  * is processed to its end (issue 10, part 3: partitions once stalled for good after an
  * "Offset out of range" reset that committed the symbolic -2). Workers are child processes
  * (test/integration/apps/table-counter.ts) counting keyed events in an LMDB table.
+ *
+ * Knobs for exploring other shapes (defaults are the bounded run): KILL_RESTART_EVENTS (40,000),
+ * KILL_RESTART_SLOW_MS (1 ms per event), KILL_RESTART_AT (kill once 1/AT of the events is committed,
+ * 4), KILL_RESTART_DELAY_MS (wait before the restart, 0; 12,000 lets the survivor take all four).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -183,6 +187,8 @@ describe('SIGKILL and restart with two workers on the real broker', { skip, time
     const atKill = await committed(appId, input);
     assert.ok(total(atKill) < EVENTS, `everything was committed (${total(atKill)}) before the kill`);
 
+    // Optionally let the survivor take every partition over before the restart takes two back.
+    await sleep(Number(process.env.KILL_RESTART_DELAY_MS ?? 0));
     const restarted = start(appId, input, dirA);
     await restarted.waitFor(/TABLES READY/, 60_000);
     const logs = () =>
