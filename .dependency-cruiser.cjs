@@ -43,8 +43,8 @@ const layerRules = FOLDERS.map((folder) => ({
   to: {
     path: '^runtime/',
     pathNot: [`^runtime/${folder}/`, ...LOWER[folder].map((lower) => `^runtime/${lower}/`)],
-    // app/ loads the test driver only when app.testContext() is called.
-    ...(folder === 'app' ? { dependencyTypesNot: ['dynamic-import'] } : {}),
+    // app/ names the test driver's types and loads it only when testContext() is called.
+    ...(folder === 'app' ? { dependencyTypesNot: ['dynamic-import', 'type-only'] } : {}),
   },
 }));
 
@@ -52,10 +52,18 @@ module.exports = {
   forbidden: [
     {
       name: 'no-circular',
-      comment: 'no import cycles anywhere (the lazy import of the test driver excepted)',
+      comment: 'no import cycles anywhere, of values or of types',
       severity: 'error',
       from: { path: '^(runtime|generator|cli)/' },
-      to: { circular: true, viaOnly: { dependencyTypesNot: ['dynamic-import'] } },
+      to: { circular: true, viaOnly: { pathNot: '^runtime/testing/' } },
+    },
+    {
+      name: 'no-circular-through-testing',
+      comment:
+        'the test driver imports the app it drives; app/ only names its types and loads it lazily (testContext()), so no value cycle may run through it',
+      severity: 'error',
+      from: { path: '^runtime/' },
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['dynamic-import', 'type-only'] } },
     },
     {
       name: 'runtime-folders',

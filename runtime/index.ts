@@ -98,7 +98,7 @@ export {
   type SetTableOptions,
   type StandbyProvider,
   Table,
-  TableManager,
+  type TableManager,
   type TableOptions,
   type TableTypeOf,
   TableWriteOutsideStreamError,
@@ -117,5 +117,5 @@ export {
   type WebHandler,
   type WebReply,
   type WebRequest,
-  WebServer,
+  type WebServer,
 } from './web/index.js';

@@ -15,5 +15,7 @@ step lint
 npm run --silent lint
 step "format check"
 npm run --silent format:check
+step "dependency rules (layers, no cycles)"
+npm run --silent deps
 step "tests (broker: ${FAUSTGEN_BROKER:-kafka://127.0.0.1:9092})"
 bash scripts/kafka/with-broker.sh node scripts/run-tests.mjs all

@@ -6,8 +6,6 @@ import type { Sensors } from '../core/sensor.js';
 import { Stream } from '../streams/stream.js';
 import type { EventSource, OutgoingRecord, SendTarget, StreamHost, StreamState } from '../streams/types.js';
 import type { TopicPartition } from '../transport/types.js';
-import type { App } from '../app/app.js';
-import { type AgentTestContext, openAgentTestContext, type TestContextOptions } from '../testing/index.js';
 import { currentEvent, runInActor } from '../streams/context.js';
 import {
   type AgentRpc,
@@ -108,7 +106,7 @@ export class Agent<K = unknown, V = unknown, Y = unknown> implements SendTarget<
   constructor(
     readonly source: AgentSource<K, V>,
     private readonly handler: AgentHandler<K, V, Y>,
-    private readonly host: AgentHost,
+    protected readonly host: AgentHost,
     options: AgentOptions<Y> & { name: string },
   ) {
     this.name = options.name;
@@ -140,14 +138,6 @@ export class Agent<K = unknown, V = unknown, Y = unknown> implements SendTarget<
   /** Sends a value to the agent's source topic or channel. */
   send(record: OutgoingRecord<K, V>): Promise<unknown> {
     return this.source.send(record);
-  }
-
-  /**
-   * A broker-free test driver focused on this agent (faustgen/testing): starts its app on a
-   * private in-process broker; `await ctx.put(value)` resolves with what the agent yielded.
-   */
-  testContext(options?: TestContextOptions): Promise<AgentTestContext<K, V, Y>> {
-    return openAgentTestContext(this, this.host.app as App, options);
   }
 
   // ---- RPC (Faust's cast/ask/map/kvmap/join/kvjoin): delegated to the app's AgentRpc -------------

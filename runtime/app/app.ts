@@ -1,4 +1,4 @@
-import { Agent, type AgentHandler, type AgentHost, type AgentOptions } from '../agents/agent.js';
+import type { Agent, AgentHandler, AgentHost, AgentOptions } from '../agents/agent.js';
 import { AgentRpc } from '../agents/rpc/index.js';
 import { FaustgenAssignor } from '../assignor/assignor.js';
 import { Channel, type ChannelOptions } from '../channels/channel.js';
@@ -36,7 +36,8 @@ import {
   type TaskOptions,
   type TimerOptions,
 } from '../timers/index.js';
-import { type AppTestContext, openAppTestContext, type TestContextOptions } from '../testing/index.js';
+import type { AppTestContext, TestContextOptions } from '../testing/index.js';
+import { AppAgent } from './app-agent.js';
 import type { TopicPartition } from '../transport/types.js';
 import { BlockingDetector } from '../worker/blocking.js';
 import { Engine, type EngineMode } from '../worker/engine.js';
@@ -58,6 +59,12 @@ import {
   resolveSettings,
   type SettingsInput,
 } from '../core/settings/index.js';
+
+/** How app.start() runs. */
+export interface StartOptions {
+  /** Settings for this run only, above every other source (flags included), until it stops. */
+  settings?: Record<string, unknown>;
+}
 
 export type KeyOf<S> = S extends TypeSpec ? TypeOf<S> : Buffer;
 export type ValueOf<S> = S extends TypeSpec ? TypeOf<S> : unknown;
@@ -141,7 +148,10 @@ export class App implements ChannelHost, AgentHost<App> {
 
   private flags: Record<string, unknown> = {};
   /** The test driver's settings for the current run, above the flags. */
-  private testOverrides: Record<string, unknown> = {};
+  /** The last run's stop() has finished. */
+  private stopped = false;
+  /** Settings of the current run (start options), above flags. */
+  private runSettings: Record<string, unknown> = {};
 
   constructor(
     readonly id: string,
@@ -245,7 +255,7 @@ export class App implements ChannelHost, AgentHost<App> {
   }
 
   private reconfigure(): void {
-    const flags = { ...this.flags, ...this.testOverrides };
+    const flags = { ...this.flags, ...this.runSettings };
     this.settings = resolveSettings(this.id, this.input, { flags });
     this.log = createLogger({
       name: this.settings.appId,
@@ -282,7 +292,7 @@ export class App implements ChannelHost, AgentHost<App> {
     source: Topic<K, V> | Channel<K, V> | string | undefined,
     options: AgentOptions<Y> & { name: string },
     handler: AgentHandler<K, V, Y, this>,
-  ): Agent<K, V, Y> {
+  ): AppAgent<K, V, Y> {
     this.assertNotStarted('agent');
     const name = options.name;
     if (!name) throw new Error('an agent needs a name');
@@ -293,7 +303,7 @@ export class App implements ChannelHost, AgentHost<App> {
         : typeof source === 'string'
           ? (this.topic(source, { internal: true }) as unknown as Topic<K, V>)
           : source;
-    const agent = new Agent<K, V, Y>(resolved, handler as AgentHandler<K, V, Y>, this, options);
+    const agent = new AppAgent<K, V, Y>(resolved, handler as AgentHandler<K, V, Y>, this, options);
     this.agentsByName.set(name, agent as unknown as AnyAgent);
     return agent;
   }
@@ -403,9 +413,10 @@ export class App implements ChannelHost, AgentHost<App> {
   }
 
   /** A command for `app.main()` (and `faustgen <name>` in a project). */
-  command(name: string, options: CommandOptions, handler: AppCommand['run']): void {
+  command(name: string, options: CommandOptions, handler: AppCommand<this>['run']): void {
     if (this.commands.has(name)) throw new Error(`command ${name} is already defined`);
-    this.commands.set(name, { name, ...options, run: handler });
+    // main() hands every command this app.
+    this.commands.set(name, { name, ...options, run: handler as AppCommand['run'] });
   }
 
   topics(): AnyTopic[] {
@@ -434,9 +445,25 @@ export class App implements ChannelHost, AgentHost<App> {
    * Starts the app: 'worker' runs everything; 'client' the producer and RPC replies (for callers
    * of agent.ask); 'producer' only the producer.
    */
-  start(mode: EngineMode = 'worker'): Promise<void> {
+  /**
+   * Starts the app: `worker` (consume, serve, run timers), `client` (producer and RPC replies) or
+   * `producer`. `options.settings` apply to this run only, above every other source, until it
+   * stops. A stopped app may start again: a new worker of the same declarations.
+   */
+  start(mode: EngineMode = 'worker', options: StartOptions = {}): Promise<void> {
     // One start per run: maybeStartClient() during a worker's own start-up joins that start.
-    this.starting ??= this.startIn(mode);
+    if (this.stopping) {
+      if (!this.stopped)
+        throw new Error(`app ${this.appId} is stopping: await stop() before starting it again`);
+      this.forgetStoppedRun();
+    }
+    if (!this.starting) {
+      if (options.settings) {
+        this.runSettings = options.settings;
+        this.reconfigure();
+      }
+      this.starting = this.startIn(mode);
+    }
     return this.starting;
   }
 
@@ -607,6 +634,11 @@ export class App implements ChannelHost, AgentHost<App> {
       await this.engineHandle?.stop();
       this.monitorHandle?.stop();
       this.httpClientHandle?.close();
+      if (Object.keys(this.runSettings).length > 0) {
+        this.runSettings = {};
+        this.reconfigure();
+      }
+      this.stopped = true;
     })();
     return this.stopping;
   }
@@ -616,26 +648,28 @@ export class App implements ChannelHost, AgentHost<App> {
    * in-process broker; put records in, read what the agents yielded, sent, committed and
    * dead-lettered; `stop()` it to give the app back as it was.
    */
-  testContext(options?: TestContextOptions): Promise<AppTestContext> {
+  async testContext(options?: TestContextOptions): Promise<AppTestContext> {
+    const { openAppTestContext } = await import('../testing/index.js');
     return openAppTestContext(this, options);
   }
 
-  /**
-   * @internal For the test driver: forgets a stopped worker so that the app can start again, with
-   * `overrides` above every other setting for the next run (`{}` restores the app's own).
-   */
-  resetForTestRun(overrides: Record<string, unknown>): void {
+  /** Whether a run is under way: started (or starting) and not stopped. */
+  get running(): boolean {
+    return this.starting !== undefined && this.stopping === undefined;
+  }
+
+  /** A stopped app starts again as a new worker of the same declarations: forget the stopped one. */
+  private forgetStoppedRun(): void {
     if (this.engineHandle?.running) {
-      throw new Error(`app ${this.appId} is running: stop it before giving it a test context`);
+      throw new Error(`app ${this.appId} is running: stop it before starting it again`);
     }
     this.engineHandle = undefined;
     this.blocking = undefined;
     this.stopping = undefined;
+    this.stopped = false;
     this.starting = undefined;
     this.crashed = undefined;
     this.lastAssignment = [];
-    this.testOverrides = overrides;
-    this.reconfigure();
   }
 
   /** Called when something fatal happened (an agent gave up, a send failed). */

@@ -1,8 +1,31 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import type { App } from './app.js';
+import type { Agent } from '../agents/agent.js';
+import type { Topic } from '../channels/topic.js';
+import type { BootMode } from '../core/lifecycle.js';
+import type { Logger } from '../core/logging/index.js';
+import type { Settings } from '../core/settings/index.js';
 import { type LineTarget, sendLines } from './send-lines.js';
+
+/** The app as main() and its commands drive it (App is one). */
+export interface MainHost {
+  readonly appId: string;
+  readonly conf: Readonly<Settings>;
+  readonly logger: Logger;
+  readonly crashError: Error | undefined;
+  agents(): Agent<unknown, unknown, unknown>[];
+  getAgent(name: string): Agent<unknown, unknown, unknown> | undefined;
+  topics(): Topic<unknown, unknown>[];
+  topic(name: string): Topic<unknown, unknown>;
+  customCommands(): AppCommand[];
+  configure(flags: Record<string, unknown>): void;
+  start(mode?: BootMode): Promise<void>;
+  stop(): Promise<void>;
+  onCrash(listener: (error: Error) => void): void;
+}
+
+type App = MainHost;
 
 export interface CommandOptions {
   description: string;
@@ -10,10 +33,10 @@ export interface CommandOptions {
   options?: Record<string, { type: 'string' | 'boolean'; short?: string; description?: string }>;
 }
 
-export interface AppCommand extends CommandOptions {
+export interface AppCommand<A = MainHost> extends CommandOptions {
   name: string;
   run: (
-    app: App,
+    app: A,
     args: { positionals: string[]; values: Record<string, unknown> },
   ) => Promise<number | undefined>;
 }

@@ -2,10 +2,32 @@
  * The app's side of the ports its services declare (runtime/<service>/host.ts): each adapter
  * gives a service the parts of the worker it reads, in the shapes it asks for, and nothing else.
  */
+import type { FaustgenAssignor } from '../assignor/assignor.js';
+import type { Logger } from '../core/logging/index.js';
+import type { Settings } from '../core/settings/index.js';
+import type { Signal } from '../core/signals.js';
+import type { TopicPartition } from '../core/types.js';
+import type { Monitor } from '../sensors/monitor.js';
+import type { TableManager } from '../tables/manager.js';
 import type { WebHost, WebTable } from '../web/host.js';
-import type { App } from './app.js';
+import type { Engine } from '../worker/engine.js';
 
-export function webHost(app: App): WebHost {
+/** The parts of the app the web adapter reads (App has them). */
+export interface WebHostSource {
+  readonly appId: string;
+  readonly conf: Readonly<Settings>;
+  readonly logger: Logger;
+  readonly engine: Engine;
+  readonly tables: TableManager;
+  readonly assignor: FaustgenAssignor;
+  readonly monitor: Monitor;
+  readonly onRebalanceComplete: Signal<TopicPartition[]>;
+  topics(): { readonly name: string }[];
+  agents(): { readonly name: string }[];
+  assignment(): TopicPartition[];
+}
+
+export function webHost(app: WebHostSource): WebHost {
   const tables = (): WebTable[] => app.tables.all();
   return {
     appId: app.appId,

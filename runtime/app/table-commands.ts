@@ -8,7 +8,25 @@
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { App } from './app.js';
+import type { Settings } from '../core/settings/index.js';
+import type { TableManager } from '../tables/manager.js';
+import type { CommandOptions } from './main.js';
+
+/** The app as the table commands use it (App is one). */
+export interface TableCommandsHost {
+  readonly conf: Readonly<Settings>;
+  readonly tables: TableManager;
+  command(
+    name: string,
+    options: CommandOptions,
+    handler: (
+      app: this,
+      args: { positionals: string[]; values: Record<string, unknown> },
+    ) => Promise<number | undefined>,
+  ): void;
+}
+
+type App = TableCommandsHost;
 import { directorySize, lmdbPath } from '../stores/lmdb.js';
 import { createStore, storeScheme } from '../stores/registry.js';
 import type { Collection } from '../tables/collection.js';

@@ -3,7 +3,6 @@ import type { CommitOffset, MessageBatch, TopicPartition } from '../transport/ty
 import type { Sensor } from '../core/sensor.js';
 import type {
   AgentStats,
-  LatencySummary,
   MonitorSnapshot,
   PartitionStats,
   StalledPartition,

@@ -67,9 +67,14 @@ export async function openAppTestContext(
   if (openContexts.has(app)) {
     throw new Error(`app ${app.appId} already has an open test context: stop it first (await ctx.stop())`);
   }
+  if (app.running) {
+    throw new Error(`app ${app.appId} is running: stop it before giving it a test context`);
+  }
   const brokerUrl = `memory://faustgen-test-${app.appId}-${++contextSequence}-${randomBytes(3).toString('hex')}`;
-  app.resetForTestRun({ ...testSettings(brokerUrl), ...options.settings });
-  const context = new AppTestContext(app, brokerUrl, options.settleTimeoutMs ?? DEFAULT_SETTLE_TIMEOUT_MS);
+  const context = new AppTestContext(app, brokerUrl, options.settleTimeoutMs ?? DEFAULT_SETTLE_TIMEOUT_MS, {
+    ...testSettings(brokerUrl),
+    ...options.settings,
+  });
   openContexts.set(app, context);
   try {
     await context.start();
@@ -101,6 +106,8 @@ export class AppTestContext {
     /** The private broker this context runs on. */
     readonly brokerUrl: string,
     private readonly settleTimeoutMs: number,
+    /** The run's settings: the private broker, fast commits (see testSettings). */
+    private readonly settings: Record<string, unknown> = testSettings(brokerUrl),
   ) {
     // Made here, before the app's transport asks for it, with the app's (current) logger.
     this.broker = getMemoryBroker(brokerUrl, (level, message, extra) => app.logger[level](message, extra));
@@ -114,7 +121,7 @@ export class AppTestContext {
       const name = agent.name;
       this.detach.push(agent.observeYields((value) => this.yields.push({ agent: name, value })));
     }
-    await this.app.start('worker');
+    await this.app.start('worker', { settings: this.settings });
     await this.untilReady();
     await this.settle();
   }
@@ -230,7 +237,6 @@ export class AppTestContext {
       } finally {
         for (const detach of this.detach.splice(0)) detach();
         await destroyMemoryBroker(this.brokerUrl);
-        this.app.resetForTestRun({});
         openContexts.delete(this.app);
       }
     })();

@@ -21,7 +21,7 @@ import type { WebHost, WebTable } from './host.js';
 import { OwnershipState } from './ownership.js';
 import { Blueprint, RouteTable } from './pages.js';
 import type { KeySource, PageMethods, PageOptions, RouteSpec, WebHandler } from './types.js';
-import { tableView, type ViewableTable, type WorkerView, workerStatus } from './worker-view.js';
+import { tableView, type WorkerView, workerStatus } from './worker-view.js';
 
 /** Largest request body by default (Fastify's default, stated so it is visible). */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
