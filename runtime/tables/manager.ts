@@ -18,6 +18,9 @@
  * Writes: changelog records are queued at once (AppProducer.sendNow); while more than
  * BACKLOG_HIGH of them are not yet in the stores, the engine holds fetched messages
  * (back-pressure), until the backlog is down to BACKLOG_LOW.
+ *
+ * This module is the registry and the worker lifecycle; replaying a partition is recovery.ts,
+ * following changelog partitions and holding events is replicas.ts, standby replicas standbys.ts.
  */
 import type { LifecycleHooks } from '../core/lifecycle.js';
 import type { Topic, TopicOptions } from '../channels/topic.js';
@@ -27,7 +30,6 @@ import type { PartitionOffsets, TopicPartition, TransportAdmin } from '../transp
 import {
   type ChangelogRecord,
   type Collection,
-  DEFAULT_RECOVERY_BUFFER_SIZE,
   range,
   type TableHost,
   type TableSensors,
@@ -35,9 +37,10 @@ import {
 import { ChangelogBehindStoreError } from './errors.js';
 import type { TableAgentHandler, TablesHost } from './host.js';
 import { KeySources } from './key-sources.js';
-import { RecoveryProgress } from './progress.js';
 import { ChangelogReader, readerGroupId } from './reader.js';
-import { PartitionReplica } from './replica.js';
+import { type PartitionRecovery, Recoveries } from './recovery.js';
+import { Replicas } from './replicas.js';
+import { Standbys } from './standbys.js';
 import type { ChangelogInfo, StandbyProvider, TableOptions } from './types.js';
 
 type AnyTable = Collection<unknown>;
@@ -47,21 +50,7 @@ export const BACKLOG_HIGH = 50_000;
 /** ...until they are down to this many. */
 export const BACKLOG_LOW = 25_000;
 
-/** How a partition's state came to be complete after a rebalance. */
-export type RecoveryPath = 'changelog' | 'standby' | 'up to date';
-
-/** The last recovery of a table partition (for logs, tests and the web). */
-export interface PartitionRecovery {
-  table: string;
-  partition: number;
-  path: RecoveryPath;
-  /** Records read from the changelog. */
-  records: number;
-  /** First offset read, and the high watermark reached. */
-  fromOffset: number;
-  highWatermark: number;
-  seconds: number;
-}
+export type { PartitionRecovery, RecoveryPath } from './recovery.js';
 
 interface Deferred {
   promise: Promise<void>;
@@ -76,34 +65,37 @@ function deferred(): Deferred {
   return { promise, resolve };
 }
 
-const tpKey = (table: string, partition: number): string => `${table}\u0000${partition}`;
-
 export class TableManager implements TableHost {
   private readonly tables = new Map<string, AnyTable>();
   private readonly byChangelog = new Map<string, AnyTable>();
   private hooked = false;
   private reader: ChangelogReader | undefined;
   private readonly topicCounts = new Map<string, number>();
-  private standbyProvider: StandbyProvider | undefined;
-  /** Replicas by table and partition: recoveries, standbys, global partitions. */
-  private readonly replicas = new Map<string, PartitionReplica>();
-  /** Partition numbers held back from the streams: the tables they wait for, and until when. */
-  private readonly held = new Map<number, Map<PartitionReplica | AnyTable, Promise<void>>>();
+  /** Changelog partitions read into the stores (recoveries, standbys, global partitions) and the holds. */
+  private readonly replicas = new Replicas(
+    () => this.reader,
+    (error) => this.fail(error),
+  );
+  private readonly recovery: Recoveries;
+  private readonly standbys = new Standbys(this.replicas);
+  /** Recovery rounds under way (one per rebalance). */
   private readonly recoveries = new Set<Promise<void>>();
   private globalCatchUp: Promise<void> | undefined;
-  /** recover() calls under way. */
-  private recovering = 0;
   private outstanding = 0;
   private backlog: Deferred | undefined;
   private stopping = false;
   private cleanupTimer: NodeJS.Timeout | undefined;
-  private progress: RecoveryProgress | undefined;
-  private readonly lastRecoveries = new Map<string, PartitionRecovery>();
-  private recoveryRound: { started: number; records: number; partitions: number } | undefined;
 
   private readonly keySources: KeySources;
 
   constructor(private readonly app: TablesHost) {
+    this.recovery = new Recoveries({
+      logger: app.logger,
+      replicas: this.replicas,
+      delayMs: () => app.conf.streamRecoveryDelay * 1000,
+      consistencyCheck: () => app.conf.recoveryConsistencyCheck,
+      stopping: () => this.stopping,
+    });
     this.keySources = new KeySources({
       logger: app.logger,
       get defaultKeySerializer() {
@@ -230,12 +222,12 @@ export class TableManager implements TableHost {
 
   /** Where standby partitions come from (the partition assignor); none without one. */
   setStandbyProvider(provider: StandbyProvider | undefined): void {
-    this.standbyProvider = provider;
+    this.standbys.setProvider(provider);
   }
 
   /** The last recovery of every table partition this worker recovered or kept. */
   recoveryStats(): PartitionRecovery[] {
-    return [...this.lastRecoveries.values()];
+    return this.recovery.stats();
   }
 
   /** Resolves when no recovery is under way (all table partitions this worker owns are complete). */
@@ -264,7 +256,7 @@ export class TableManager implements TableHost {
   private async start(): Promise<void> {
     this.stopping = false;
     this.keySources.reset();
-    this.lastRecoveries.clear();
+    this.recovery.reset();
     const { conf } = this.app;
     const engine = this.app.engine;
     const admin = engine.transportAdmin;
@@ -284,14 +276,8 @@ export class TableManager implements TableHost {
       table.attach(store, count);
       this.topicCounts.set(table.changelogTopic, count);
     }
-    this.standbyProvider?.declareTables?.(
-      this.all().map((table) => ({
-        topic: table.changelogTopic,
-        partitions: table.partitions,
-        global: table.global,
-      })),
-    );
-    this.tellWarmPartitions();
+    this.standbys.declareTables(this.all());
+    this.standbys.tellWarm(this.tables.values());
     engine.addReadyGate(() => this.whenRecovered());
     engine.addDeliveryGate((tp) => this.gate(tp));
     this.reader = new ChangelogReader(
@@ -316,7 +302,7 @@ export class TableManager implements TableHost {
       for (const table of globals) {
         const offsets = await admin.topicOffsets(table.changelogTopic);
         for (const partition of range(table.partitions)) {
-          waits.push(this.recover(table, partition, offsets, 'global'));
+          waits.push(this.recovery.recover(table, partition, offsets, 'global'));
         }
       }
       await Promise.all(waits);
@@ -335,7 +321,7 @@ export class TableManager implements TableHost {
       const count = await admin.partitionCount(topic);
       if (count !== undefined) this.topicCounts.set(topic, count);
     }
-    const standbys = (await this.standbyProvider?.standbys(assignment, generation)) ?? [];
+    const standbys = await this.standbys.of(assignment, generation);
     const offsetsByTable = new Map<AnyTable, PartitionOffsets[]>();
     const started: Promise<void>[] = [];
     const recovered = new Set<AnyTable>();
@@ -348,19 +334,15 @@ export class TableManager implements TableHost {
       );
       const before = table.activePartitions ?? new Set<number>();
       table.setActives(actives);
-      const standbyParts = new Set(
-        standbys
-          .filter((tp) => tp.topic === table.changelogTopic && !actives.has(tp.partition))
-          .map((tp) => tp.partition),
-      );
+      const standbyParts = this.standbys.partitionsOf(table, standbys, actives);
       // Replicas that are neither active nor standby any more.
       for (const partition of range(table.partitions)) {
-        const replica = this.replicas.get(tpKey(table.name, partition));
+        const replica = this.replicas.get(table, partition);
         if (!replica || actives.has(partition) || standbyParts.has(partition)) continue;
         if (replica.role === 'recovery' && before.has(partition)) {
           this.logger.info(`table ${table.name}[${partition}]: revoked during its recovery`);
         }
-        this.dropReplica(table, partition);
+        this.replicas.drop(table, partition);
       }
       const fresh = [...actives].filter((partition) => !before.has(partition));
       if (fresh.length > 0) {
@@ -369,17 +351,13 @@ export class TableManager implements TableHost {
           offsets = await admin.topicOffsets(table.changelogTopic);
           offsetsByTable.set(table, offsets);
         }
-        for (const partition of fresh) started.push(this.recover(table, partition, offsets, 'recovery'));
+        for (const partition of fresh)
+          started.push(this.recovery.recover(table, partition, offsets, 'recovery'));
         recovered.add(table);
       }
-      for (const partition of standbyParts) {
-        const replica = this.replicas.get(tpKey(table.name, partition));
-        if (replica?.role === 'standby') continue;
-        if (replica) this.dropReplica(table, partition);
-        this.follow(table, partition, 'standby', table.store.persistedOffset(partition) + 1);
-      }
+      this.standbys.follow(table, standbyParts);
     }
-    this.tellWarmPartitions();
+    this.standbys.tellWarm(this.tables.values());
     if (started.length === 0) return;
     const round = Promise.all(started).then(
       () => this.recovered(recovered),
@@ -387,19 +365,6 @@ export class TableManager implements TableHost {
     );
     this.recoveries.add(round);
     void round.finally(() => this.recoveries.delete(round));
-  }
-
-  /** Tells the assignor which changelog partitions have local state here (it keeps them here). */
-  private tellWarmPartitions(): void {
-    const provider = this.standbyProvider;
-    if (!provider?.setWarmPartitions) return;
-    const warm: Record<string, number[]> = {};
-    for (const table of this.tables.values()) {
-      if (!table.isStarted || !table.store.persistent) continue;
-      const partitions = table.store.partitions();
-      if (partitions.length > 0) warm[table.changelogTopic] = partitions;
-    }
-    provider.setWarmPartitions(warm);
   }
 
   /** All recoveries of a rebalance are done: onRecover callbacks, a summary line. */
@@ -414,231 +379,12 @@ export class TableManager implements TableHost {
     }
   }
 
-  /**
-   * Replays one changelog partition into the store up to the high watermark. `role` says what the
-   * replica is afterwards: a recovery stops following, a global partition goes on.
-   */
-  private async recover(
-    table: AnyTable,
-    partition: number,
-    offsets: PartitionOffsets[],
-    role: 'recovery' | 'global',
-  ): Promise<void> {
-    this.recovering++;
-    try {
-      await this.replay(table, partition, offsets, role);
-    } finally {
-      this.recovering--;
-      this.maybeStopProgress();
-    }
-  }
-
-  private async replay(
-    table: AnyTable,
-    partition: number,
-    offsets: PartitionOffsets[],
-    role: 'recovery' | 'global',
-  ): Promise<void> {
-    const delayMs = this.app.conf.streamRecoveryDelay * 1000;
-    if (delayMs > 0 && role === 'recovery') {
-      // streamRecoveryDelay: the partition's events wait through the delay too.
-      const delay = new Promise<void>((resolve) => setTimeout(resolve, delayMs).unref());
-      this.hold(partition, table, delay);
-      await delay;
-      if (this.stopping || !table.activePartitions?.has(partition)) return;
-    }
-    const started = performance.now();
-    const { low, high } = offsets.find((o) => o.partition === partition) ?? { low: 0, high: 0 };
-    let persisted = table.store.persistedOffset(partition);
-    if (persisted > high - 1) {
-      const error = new ChangelogBehindStoreError(
-        table.name,
-        table.changelogTopic,
-        partition,
-        persisted,
-        high,
-      );
-      if (table.store.persistent && this.app.conf.recoveryConsistencyCheck) {
-        // No event of this partition may see the stale state: hold it until the worker stops.
-        this.hold(partition, table, new Promise<void>(() => {}));
-        throw error;
-      }
-      this.logger.warn(`${error.message}. Dropping the partition's local state and rebuilding it`);
-      const dropped = table.store.dropPartition(partition);
-      if (role === 'recovery')
-        this.hold(
-          partition,
-          table,
-          dropped.catch(() => undefined),
-        );
-      await dropped;
-      persisted = -1;
-    }
-    const from = Math.max(persisted + 1, low);
-    const existing = this.replicas.get(tpKey(table.name, partition));
-    const path: RecoveryPath =
-      existing?.role === 'standby' ? 'standby' : from >= high ? 'up to date' : 'changelog';
-    let replica = existing;
-    if (!replica) {
-      if (from >= high && role === 'recovery') {
-        this.noteRecovery(table, partition, path, 0, from, high, started);
-        return;
-      }
-      replica = this.follow(table, partition, role, from);
-    } else {
-      replica.role = role;
-    }
-    const startPosition = replica.position;
-    const catchUp = replica.catchUp(high);
-    if (role === 'recovery') this.hold(partition, replica, catchUp);
-    this.startProgress();
-    const before = replica.applied;
-    await catchUp;
-    if (this.stopping || this.replicas.get(tpKey(table.name, partition)) !== replica) return;
-    if (role === 'recovery') this.dropReplica(table, partition);
-    const records = replica.applied - before;
-    this.noteRecovery(table, partition, path, records, startPosition, high, started);
-  }
-
-  private noteRecovery(
-    table: AnyTable,
-    partition: number,
-    path: RecoveryPath,
-    records: number,
-    fromOffset: number,
-    highWatermark: number,
-    started: number,
-  ): void {
-    const seconds = (performance.now() - started) / 1000;
-    const stats: PartitionRecovery = {
-      table: table.name,
-      partition,
-      path,
-      records,
-      fromOffset,
-      highWatermark,
-      seconds,
-    };
-    this.lastRecoveries.set(tpKey(table.name, partition), stats);
-    const round = this.recoveryRound;
-    if (round) {
-      round.records += records;
-      round.partitions++;
-    }
-    const how =
-      path === 'standby'
-        ? `promoted its standby replica, ${records} records to catch up`
-        : path === 'up to date'
-          ? 'the local store was up to date'
-          : `replayed ${records} changelog records from offset ${fromOffset}`;
-    this.logger.info(`table ${table.name}[${partition}] recovered: ${how} (${seconds.toFixed(2)}s)`, {
-      table: table.name,
-      partition,
-      path,
-      records,
-      fromOffset,
-      highWatermark,
-    });
-  }
-
-  /** Starts reading a changelog partition into the table's store. */
-  private follow(
-    table: AnyTable,
-    partition: number,
-    role: PartitionReplica['role'],
-    from: number,
-  ): PartitionReplica {
-    const size =
-      role === 'recovery'
-        ? (table.options.recoveryBufferSize ?? DEFAULT_RECOVERY_BUFFER_SIZE)
-        : (table.options.standbyBufferSize ??
-          table.options.recoveryBufferSize ??
-          DEFAULT_RECOVERY_BUFFER_SIZE);
-    const replica = new PartitionReplica(table, partition, role, from, size, (error) => this.fail(error));
-    this.replicas.set(tpKey(table.name, partition), replica);
-    this.reader?.follow({ topic: table.changelogTopic, partition }, from, replica);
-    return replica;
-  }
-
-  private dropReplica(table: AnyTable, partition: number): void {
-    const key = tpKey(table.name, partition);
-    const replica = this.replicas.get(key);
-    if (!replica) return;
-    this.replicas.delete(key);
-    this.reader?.unfollow({ topic: table.changelogTopic, partition });
-    replica.cancel();
-    this.unhold(partition, replica);
-  }
-
-  /** Holds the streams' events of `partition` until `done` (a recovery of `by`, or the stop). */
-  private hold(partition: number, by: PartitionReplica | AnyTable, done: Promise<void>): void {
-    let holds = this.held.get(partition);
-    if (!holds) {
-      holds = new Map();
-      this.held.set(partition, holds);
-    }
-    holds.set(by, done);
-    void done.then(() => this.unhold(partition, by));
-  }
-
-  private unhold(partition: number, by: PartitionReplica | AnyTable): void {
-    const holds = this.held.get(partition);
-    if (!holds?.delete(by)) return;
-    if (holds.size === 0) this.held.delete(partition);
-  }
-
   /** The engine's delivery gate: what a fetched batch of `tp` must wait for, if anything. */
   private gate(tp: TopicPartition): Promise<void> | undefined {
     if (this.stopping) return undefined;
     if (this.backlog) return this.backlog.promise;
     if (this.globalCatchUp) return this.globalCatchUp;
-    if (this.held.size === 0) return undefined;
-    const holds = this.held.get(tp.partition);
-    if (!holds) return undefined;
-    const count = this.topicCounts.get(tp.topic);
-    const waits: Promise<void>[] = [];
-    for (const [by, done] of holds) {
-      const table = by instanceof PartitionReplica ? by.table : by;
-      if (count === undefined || count === table.partitions) waits.push(done);
-    }
-    if (waits.length === 0) return undefined;
-    return waits.length === 1 ? waits[0] : Promise.all(waits).then(() => undefined);
-  }
-
-  private startProgress(): void {
-    if (!this.progress) {
-      this.progress = new RecoveryProgress({ progress: () => this.recoveryProgress() }, this.logger);
-    }
-    if (!this.progress.running) {
-      this.recoveryRound = { started: performance.now(), records: 0, partitions: 0 };
-      this.progress.start();
-    }
-  }
-
-  private maybeStopProgress(): void {
-    if (this.recovering > 0 || !this.progress?.running) return;
-    const round = this.recoveryRound;
-    const seconds = round ? (performance.now() - round.started) / 1000 : 0;
-    this.progress.stop(
-      round
-        ? `tables recovered: ${round.records.toLocaleString('en-US')} records into ${round.partitions} partitions in ${seconds.toFixed(1)}s`
-        : undefined,
-    );
-    this.recoveryRound = undefined;
-  }
-
-  private recoveryProgress(): { done: number; total: number; partitions: number } {
-    let done = 0;
-    let total = 0;
-    let partitions = 0;
-    for (const replica of this.replicas.values()) {
-      if (!replica.isCatchingUp) continue;
-      const p = replica.progress();
-      done += p.done;
-      total += p.total;
-      partitions++;
-    }
-    return { done, total, partitions };
+    return this.replicas.holdsFor(tp, this.topicCounts.get(tp.topic));
   }
 
   private startCleanup(): void {
@@ -671,9 +417,8 @@ export class TableManager implements TableHost {
     // Let held batches go (the engine drops them now): the consumer must be able to stop.
     this.backlog?.resolve();
     this.backlog = undefined;
-    for (const replica of this.replicas.values()) if (replica.role === 'recovery') replica.cancel();
-    this.held.clear();
-    this.progress?.stop();
+    this.replicas.cancelRecoveries();
+    this.recovery.stopProgress();
   }
 
   private async finishStop(): Promise<void> {
@@ -689,8 +434,7 @@ export class TableManager implements TableHost {
       this.logger.warn(`the changelog reader did not stop cleanly: ${(error as Error).message}`);
     });
     this.reader = undefined;
-    for (const replica of this.replicas.values()) await replica.drained().catch(() => undefined);
-    this.replicas.clear();
+    await this.replicas.drainAll();
     for (const table of this.tables.values()) {
       if (!table.isStarted) continue;
       const store = table.store;
