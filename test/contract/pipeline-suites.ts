@@ -150,21 +150,26 @@ export function pipelineSuites(transport: string, options: SuiteOptions): void {
         connectionTimeoutMs: 5000,
         requestTimeoutMs: 5000,
       }).createAdmin();
-      const held = await admin.committedOffsets(appId, topic.name);
-      const p0 = held.find((c) => c.partition === 0)!;
-      assert.ok(
-        p0.offset <= 99,
-        `committed ${p0.offset} while the event at offset 99 is still being processed`,
-      );
-      release();
-      await until('400 processed', () => processed === 400, options.timeoutMs);
-      await app.stop();
-      const done = await admin.committedOffsets(appId, topic.name);
-      assert.equal(
-        done.find((c) => c.partition === 0)?.offset,
-        400,
-        'everything committed after a graceful stop',
-      );
+      try {
+        const held = await admin.committedOffsets(appId, topic.name);
+        const p0 = held.find((c) => c.partition === 0)!;
+        assert.ok(
+          p0.offset <= 99,
+          `committed ${p0.offset} while the event at offset 99 is still being processed`,
+        );
+        release();
+        await until('400 processed', () => processed === 400, options.timeoutMs);
+        await app.stop();
+        const done = await admin.committedOffsets(appId, topic.name);
+        assert.equal(
+          done.find((c) => c.partition === 0)?.offset,
+          400,
+          'everything committed after a graceful stop',
+        );
+      } finally {
+        // An open admin client keeps the test process alive after its last test.
+        await admin.close();
+      }
     });
 
     it('sends malformed and failing events to the dead-letter topic with their reason; the rest are processed', async () => {
