@@ -1,4 +1,4 @@
 export { type FieldError, ValidationError } from './errors.js';
 export { isModel, model } from './model.js';
 export { getModel, modelNamespaces, registerModel, unregisterModel } from './registry.js';
-export type { AnyModel, JSONSchema, Model, ModelOptions } from './types.js';
+export type { AnyModel, JSONSchema, Model, ModelOptions, ModelSchemas } from './types.js';
