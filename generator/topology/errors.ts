@@ -239,6 +239,16 @@ export const ERROR_CODES = {
     description:
       "A model `alias` that is the model's own namespace, another model's namespace, or another model's alias: every namespace a record carries names one model.",
   },
+  FG4032: {
+    title: 'unsupported JSON Schema draft',
+    description:
+      'A model schema whose `$schema` is not draft-04, draft-06, draft-07, 2019-09 or 2020-12 (as their meta-schema URIs spell them); without `$schema` a schema is draft-07.',
+  },
+  FG4033: {
+    title: 'model refers to another draft',
+    description:
+      'A model `$ref` naming a model written in another JSON Schema draft: the runtime validates a model and the models it refers to with one validator (draft-06 and draft-07 mix; the others do not).',
+  },
 } as const satisfies Record<string, ErrorKind>;
 
 export type TopologyErrorCode = keyof typeof ERROR_CODES;

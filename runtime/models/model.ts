@@ -10,7 +10,15 @@ import {
   setProperty,
   stripNested,
 } from './representation.js';
-import type { AnyModel, JSONSchema, Model, ModelOptions } from './types.js';
+import type { AnyModel, JSONSchema, Model, ModelOptions, ModelSchemas } from './types.js';
+
+/** A model's validator and nested-record shapes, which need the models its `$ref`s name. */
+interface Linked {
+  readonly references: ReadonlyMap<string, JSONSchema | AnyModel>;
+  readonly check: ValidateFunction;
+  readonly fieldShapes: ReadonlyMap<string, Shape> | undefined;
+  readonly restShape: Shape | undefined;
+}
 
 /**
  * Declares a record type: `name`, its JSON Schema and options; compiles the validator once and
@@ -34,14 +42,11 @@ class RecordModel<T> implements Model<T>, NestedRecord {
   readonly namespace: string;
   readonly includeMetadata: boolean;
   readonly serializer: string | undefined;
-  /** The schemas `$ref`s resolve to, including those of nested models (transitively). */
-  readonly references: ReadonlyMap<string, JSONSchema | AnyModel>;
-
-  private readonly check: ValidateFunction;
+  private readonly schemas: NonNullable<ModelOptions['schemas']>;
+  /** What depends on the models `$ref`s name; later when they are given by a function. */
+  private linked: Linked | undefined;
   private readonly fieldOrder: readonly string[];
   private readonly declared: ReadonlySet<string>;
-  private readonly fieldShapes: ReadonlyMap<string, Shape> | undefined;
-  private readonly restShape: Shape | undefined;
   /** No properties besides the declared ones can be valid. */
   private readonly closed: boolean;
   private readonly metadata: Readonly<{ ns: string }>;
@@ -59,31 +64,50 @@ class RecordModel<T> implements Model<T>, NestedRecord {
     this.serializer = options.serializer;
     this.metadata = Object.freeze({ ns: this.namespace });
     this.accepted = new Set([this.namespace, ...(options.acceptedNamespaces ?? [])]);
-    this.references = collectReferences(options.schemas ?? {});
-    this.check = compile(name, schema, this.references);
-
+    this.schemas = options.schemas ?? {};
     const properties = isRecord(schema.properties) ? schema.properties : {};
     this.fieldOrder = Object.keys(properties);
     this.declared = new Set(this.fieldOrder);
     this.closed = schema.additionalProperties === false && schema.patternProperties === undefined;
-    const { fields, rest } = objectShapes(schema, (ref) => this.nestedModel(ref));
-    this.fieldShapes = fields.size > 0 ? fields : undefined;
-    this.restShape = rest;
+    if (typeof this.schemas !== 'function') this.linked = this.link();
+  }
+
+  /** The schemas `$ref`s resolve to, including those of nested models (transitively). */
+  get references(): ReadonlyMap<string, JSONSchema | AnyModel> {
+    return this.parts.references;
+  }
+
+  private get parts(): Linked {
+    if (this.linked === undefined) this.linked = this.link();
+    return this.linked;
+  }
+
+  private link(): Linked {
+    const references = collectReferences(this.directSchemas());
+    const check = compile(this.name, this.schema, references);
+    const { fields, rest } = objectShapes(this.schema, (ref) => nestedModel(references, ref));
+    return { references, check, fieldShapes: fields.size > 0 ? fields : undefined, restShape: rest };
+  }
+
+  /** The `schemas` option as given (resolved when it is a function). */
+  directSchemas(): ModelSchemas {
+    return typeof this.schemas === 'function' ? this.schemas() : this.schemas;
   }
 
   validate(value: unknown): T {
-    if (this.check(value)) return value as T;
-    throw new ValidationError(this.name, this.namespace, toFieldErrors(this.check.errors));
+    const check = this.parts.check;
+    if (check(value)) return value as T;
+    throw new ValidationError(this.name, this.namespace, toFieldErrors(check.errors));
   }
 
   isValid(value: unknown): value is T {
-    return this.check(value);
+    return this.parts.check(value);
   }
 
   toRepresentation(value: T): unknown {
     if (!isRecord(value)) return value;
     const out: Record<string, unknown> = {};
-    const shapes = this.fieldShapes;
+    const { fieldShapes: shapes, restShape } = this.parts;
     for (const key of this.fieldOrder) {
       const field = value[key];
       if (field === undefined) continue;
@@ -95,7 +119,7 @@ class RecordModel<T> implements Model<T>, NestedRecord {
         if (this.declared.has(key) || key === '__faust' || !Object.hasOwn(value, key)) continue;
         const field = value[key];
         if (field === undefined) continue;
-        setProperty(out, key, this.restShape === undefined ? field : represent(this.restShape, field));
+        setProperty(out, key, restShape === undefined ? field : represent(restShape, field));
       }
     }
     if (this.includeMetadata) out.__faust = this.metadata;
@@ -110,7 +134,8 @@ class RecordModel<T> implements Model<T>, NestedRecord {
         if (typeof ns === 'string' && !this.accepted.has(ns)) throw this.namespaceMismatch(ns);
         delete data.__faust;
       }
-      if (this.fieldShapes !== undefined || this.restShape !== undefined) this.stripNestedFields(data);
+      const { fieldShapes, restShape } = this.parts;
+      if (fieldShapes !== undefined || restShape !== undefined) this.stripNestedFields(data);
     }
     return this.validate(data);
   }
@@ -121,18 +146,18 @@ class RecordModel<T> implements Model<T>, NestedRecord {
    */
   stripNestedMetadata(data: Record<string, unknown>): void {
     if (Object.hasOwn(data, '__faust')) delete data.__faust;
-    if (this.fieldShapes !== undefined || this.restShape !== undefined) this.stripNestedFields(data);
+    const { fieldShapes, restShape } = this.parts;
+    if (fieldShapes !== undefined || restShape !== undefined) this.stripNestedFields(data);
   }
 
   private stripNestedFields(data: Record<string, unknown>): void {
-    const shapes = this.fieldShapes;
+    const { fieldShapes: shapes, restShape: rest } = this.parts;
     if (shapes !== undefined) {
       for (const [key, shape] of shapes) {
         const field = data[key];
         if (field !== undefined && field !== null) stripNested(shape, field);
       }
     }
-    const rest = this.restShape;
     if (rest !== undefined) {
       for (const key of Object.keys(data)) if (!this.declared.has(key)) stripNested(rest, data[key]);
     }
@@ -153,39 +178,43 @@ class RecordModel<T> implements Model<T>, NestedRecord {
     const error: FieldError = { pointer: '/__faust/ns', message, keyword: 'namespace' };
     return new ValidationError(this.name, this.namespace, [error]);
   }
+}
 
-  /** The model a `$ref` names, by its key in `schemas` or by its schema's `$id`. */
-  private nestedModel(ref: string): NestedRecord | undefined {
-    const wanted = normalizeRef(ref);
-    const target = this.references.get(wanted);
-    if (target instanceof RecordModel) return target;
-    for (const entry of this.references.values()) {
-      if (
-        entry instanceof RecordModel &&
-        typeof entry.schema.$id === 'string' &&
-        normalizeRef(entry.schema.$id) === wanted
-      ) {
-        return entry;
-      }
+/** The model a `$ref` names, by its key in `schemas` or by its schema's `$id`. */
+function nestedModel(
+  references: ReadonlyMap<string, JSONSchema | AnyModel>,
+  ref: string,
+): NestedRecord | undefined {
+  const wanted = normalizeRef(ref);
+  const target = references.get(wanted);
+  if (target instanceof RecordModel) return target;
+  for (const entry of references.values()) {
+    if (
+      entry instanceof RecordModel &&
+      typeof entry.schema.$id === 'string' &&
+      normalizeRef(entry.schema.$id) === wanted
+    ) {
+      return entry;
     }
-    return undefined;
   }
+  return undefined;
 }
 
 function normalizeRef(ref: string): string {
   return ref.endsWith('#') ? ref.slice(0, -1) : ref;
 }
 
-/** The given schemas by reference, plus (transitively) the schemas nested models refer to. */
-function collectReferences(
-  schemas: Readonly<Record<string, JSONSchema | AnyModel>>,
-): Map<string, JSONSchema | AnyModel> {
+/**
+ * The given schemas by reference, plus (transitively) the schemas nested models refer to; each
+ * reference is followed once, so models that refer to each other end.
+ */
+function collectReferences(schemas: ModelSchemas): Map<string, JSONSchema | AnyModel> {
   const references = new Map<string, JSONSchema | AnyModel>();
   const add = (key: string, entry: JSONSchema | AnyModel) => {
     const ref = normalizeRef(key);
     if (references.has(ref)) return;
     references.set(ref, entry);
-    if (entry instanceof RecordModel) for (const [k, v] of entry.references) add(k, v);
+    if (entry instanceof RecordModel) for (const [k, v] of Object.entries(entry.directSchemas())) add(k, v);
   };
   for (const [key, entry] of Object.entries(schemas)) add(key, entry);
   return references;

@@ -1,5 +1,8 @@
-/** A JSON Schema object (draft-07 by default; 2019-09 and 2020-12 when `$schema` names them). */
+/** A JSON Schema object (draft-07 by default; draft-04, draft-06, 2019-09 and 2020-12 when `$schema` names them). */
 export type JSONSchema = { readonly [keyword: string]: unknown };
+
+/** The schemas and models `$ref`s resolve to, by the reference string. */
+export type ModelSchemas = Readonly<Record<string, JSONSchema | Model<unknown>>>;
 
 export interface ModelOptions {
   /**
@@ -13,8 +16,10 @@ export interface ModelOptions {
    * Schemas this model's schema refers to with `$ref`, by the reference string (`{"$ref": "Address"}`).
    * A Model here is also a nested record: it is written with its own `__faust` metadata, as Faust
    * writes nested records, and its metadata is removed from incoming data before validation.
+   * Models that refer to each other (or to themselves) give a function returning them instead: it
+   * is called when the model is first used, once all are declared (and schema errors show then).
    */
-  schemas?: Readonly<Record<string, JSONSchema | Model<unknown>>>;
+  schemas?: ModelSchemas | (() => ModelSchemas);
   /**
    * Other namespaces accepted in incoming `__faust.ns`, besides `namespace`: the Python class of a
    * Faust app sharing the topic (`payments_py.Payment`), the old name of a renamed class. A record

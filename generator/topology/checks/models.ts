@@ -5,14 +5,20 @@
  * comes from the draft's meta-schema and from compiling.
  */
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { type AjvInstance, createAjv } from '../../../runtime/models/index.js';
-import type { JSONSchema } from '../../../runtime/models/index.js';
+import {
+  type AjvInstance,
+  createAjv,
+  DRAFT_URIS,
+  type Draft,
+  draftOf,
+  type JSONSchema,
+} from '../../../runtime/models/index.js';
 import { didYouMean, quoteList } from '../issues.js';
 import { joinPointer, splitPointer, unescapePointerSegment } from '../json-source.js';
 import { isObject, rawEntry } from '../read.js';
 import { type CheckContext, entryPointer } from './context.js';
 
-/** Keywords of drafts 07, 2019-09 and 2020-12, plus the annotations json-schema-to-typescript reads. */
+/** Keywords of drafts 06 to 2020-12, plus the annotations json-schema-to-typescript reads (draft-04 adds `id`). */
 const KEYWORDS: ReadonlySet<string> = new Set([
   '$schema',
   '$id',
@@ -107,6 +113,7 @@ interface Walk {
   readonly root: Record<string, unknown>;
   readonly base: string;
   readonly formats: ReadonlySet<string>;
+  readonly draft: Draft;
   /** Pointers (inside the model schema) already reported, so the meta-schema does not repeat them. */
   readonly reported: Set<string>;
 }
@@ -148,6 +155,15 @@ function checkRef(walk: Walk, pointer: string, ref: unknown): void {
   }
   if (/^[A-Za-z][A-Za-z0-9]*$/.test(ref)) {
     const models = walk.context.names.models;
+    const target = walk.context.topology.models[ref]?.schema;
+    const targetDraft = target === undefined ? undefined : draftOf(target);
+    if (targetDraft !== undefined && validatorOf(targetDraft) !== validatorOf(walk.draft)) {
+      report(walk, at, {
+        code: 'FG4033',
+        message: `model ${JSON.stringify(ref)} is a ${targetDraft} schema; this one is ${walk.draft}, and one validator cannot compile both`,
+        fix: `write both models in the same draft ($schema ${JSON.stringify(DRAFT_URIS[walk.draft])} or ${JSON.stringify(DRAFT_URIS[targetDraft])}); draft-06 and draft-07 mix`,
+      });
+    }
     if (!models.has(ref)) {
       report(walk, at, {
         code: 'FG3001',
@@ -194,7 +210,7 @@ function checkPattern(walk: Walk, pointer: string, pattern: string): void {
 function walkSchema(walk: Walk, schema: unknown, pointer: string): void {
   if (!isObject(schema)) return; // booleans are schemas too; other values are the meta-schema's to report
   for (const [keyword, value] of Object.entries(schema)) {
-    if (!KEYWORDS.has(keyword)) {
+    if (!KEYWORDS.has(keyword) && !(keyword === 'id' && walk.draft === 'draft-04')) {
       report(walk, joinPointer(pointer, keyword), {
         code: 'FG4028',
         at: 'key',
@@ -302,6 +318,11 @@ export function checkModels(context: CheckContext): ModelValidators {
     checkAliases(context, name, aliasOwners);
     const schema = model.schema;
     if (schema === undefined || !context.usable(joinPointer(pointer, 'schema'))) continue;
+    const draft = draftOf(schema);
+    if (draft === undefined) {
+      unsupportedDraft(context, name, schema.$schema);
+      continue;
+    }
     const before = context.issues.list.length;
     const ajv = ajvs.for(schema);
     const walk: Walk = {
@@ -310,6 +331,7 @@ export function checkModels(context: CheckContext): ModelValidators {
       root: schema,
       base: joinPointer(pointer, 'schema'),
       formats: new Set(Object.keys(ajv.formats)),
+      draft,
       reported: new Set(),
     };
     walkSchema(walk, schema, '');
@@ -318,6 +340,24 @@ export function checkModels(context: CheckContext): ModelValidators {
     if (isObjectModel && context.issues.list.length === before) sound.set(name, schema);
   }
   return compileModels(context, sound);
+}
+
+/** Draft-06 schemas are compiled by draft-07's validator (they can refer to each other). */
+function validatorOf(draft: Draft): Draft {
+  return draft === 'draft-06' ? 'draft-07' : draft;
+}
+
+function unsupportedDraft(context: CheckContext, name: string, value: unknown): void {
+  const uris = Object.values(DRAFT_URIS);
+  const text = typeof value === 'string' ? value : '';
+  const named = (Object.keys(DRAFT_URIS) as Draft[]).find((draft) => text.includes(draft));
+  context.issues.add({
+    code: 'FG4032',
+    pointer: entryPointer('models', name, 'schema', '$schema'),
+    message: `$schema ${JSON.stringify(value)} names no JSON Schema draft faustgen supports (draft-04, draft-06, draft-07, 2019-09, 2020-12)`,
+    fix: `name one of ${quoteList(uris)}, or remove "$schema" for draft-07`,
+    suggestion: named === undefined ? undefined : DRAFT_URIS[named],
+  });
 }
 
 /**

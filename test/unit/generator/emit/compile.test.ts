@@ -5,51 +5,24 @@
  * integer params, request models).
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { promisify } from 'node:util';
-import { packageRoot } from '../../../../generator/emit/templates.js';
 import { generateProject } from '../../../../generator/write/project.js';
 import { EXAMPLE_TEXT, type JsonObject, tempProject } from '../support.js';
-
-const run = promisify(execFile);
-
-const TSCONFIG = {
-  compilerOptions: {
-    target: 'ES2022',
-    module: 'NodeNext',
-    moduleResolution: 'NodeNext',
-    strict: true,
-    noUncheckedIndexedAccess: true,
-    skipLibCheck: true,
-    types: ['node'],
-    noEmit: true,
-  },
-  include: ['src'],
-};
+import { prepareProject, runTsc } from './tsc.js';
 
 async function typeCheck(topology: JsonObject | string): Promise<void> {
   const { dir, cleanup } = tempProject(topology);
   try {
     const result = await generateProject({ projectDir: dir });
     assert.deepEqual(result.errors, []);
-    const root = packageRoot();
-    mkdirSync(join(dir, 'node_modules'));
-    symlinkSync(root, join(dir, 'node_modules', 'faustgen'));
-    symlinkSync(join(root, 'node_modules', '@types'), join(dir, 'node_modules', '@types'));
-    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(TSCONFIG));
+    prepareProject(dir, false);
     writeFileSync(
       join(dir, 'src', 'main.ts'),
       "import { app } from './generated/index.js';\n\nawait app.main([]);\n",
     );
-    try {
-      await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', dir], { cwd: dir });
-    } catch (error) {
-      assert.fail(`tsc failed:\n${(error as { stdout?: string }).stdout ?? String(error)}`);
-    }
+    await runTsc(dir);
   } finally {
     cleanup();
   }
