@@ -44,19 +44,32 @@ export interface RecoveryView {
   seconds: number;
 }
 
-/** A table as the web reads it: its views, key routes and /table/<name>/<key>. */
-export interface WebTable {
+/** A table as key-owned routes need it. */
+export interface RoutableTable {
+  readonly name: string;
+  readonly global: boolean;
+  readonly changelogTopic: string;
+  readonly partitions: number;
+  readonly options: { keyType?: unknown };
+  readonly activePartitions: ReadonlySet<number> | undefined;
+  /** The partition holding the key: where the events that wrote it were (their topic's key bytes). */
+  keyPartition(key: unknown): number;
+}
+
+/** The parts of a table the views read (Collection and its subclasses have them). */
+export interface ViewableTable {
   readonly name: string;
   readonly kind: string;
   readonly global: boolean;
   readonly changelogTopic: string;
   readonly partitions: number;
   readonly isStarted: boolean;
-  readonly options: { keyType?: unknown };
-  readonly activePartitions: ReadonlySet<number> | undefined;
-  readonly store: { count(partition: number): number };
   ownedPartitions(): number[];
-  keyPartition(key: unknown): number;
+  readonly store: { count(partition: number): number };
+}
+
+/** A table as the web reads it: its views, key routes and /table/<name>/<key>. */
+export interface WebTable extends RoutableTable, ViewableTable {
   /** Tables with plain keys (not set tables' operations) answer /table/<name>/<key>. */
   get?(key: unknown): unknown;
 }

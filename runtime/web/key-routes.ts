@@ -1,6 +1,7 @@
 import type { Topic } from '../channels/topic.js';
 import { javaPartition } from '../channels/partitioner.js';
 import { HttpProblem } from './errors.js';
+import type { RoutableTable } from './host.js';
 import { type OwnershipSource, type OwnershipState, place } from './ownership.js';
 import {
   FORWARDED_HEADER,
@@ -10,17 +11,7 @@ import {
   type WebRequest,
 } from './types.js';
 
-/** A table as key-owned routes need it. */
-export interface RoutableTable {
-  readonly name: string;
-  readonly global: boolean;
-  readonly changelogTopic: string;
-  readonly partitions: number;
-  readonly options: { keyType?: unknown };
-  readonly activePartitions: ReadonlySet<number> | undefined;
-  /** The partition holding the key: where the events that wrote it were (their topic's key bytes). */
-  keyPartition(key: unknown): number;
-}
+export type { RoutableTable };
 
 export interface KeyRouteContext {
   state: OwnershipState;

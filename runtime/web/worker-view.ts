@@ -1,6 +1,6 @@
 import type { MonitorSnapshot } from '../core/monitoring.js';
 import type { StalledPartition } from '../core/monitoring.js';
-import type { ClusterView, RecoveryView } from './host.js';
+import type { ClusterView, RecoveryView, ViewableTable } from './host.js';
 import type { OwnershipState } from './ownership.js';
 
 /** A table as the web shows it. */
@@ -39,17 +39,7 @@ export interface WorkerView {
   coPartitioned(partitions: number): readonly string[];
 }
 
-/** The parts of a table the views read (Collection and its subclasses have them). */
-export interface ViewableTable {
-  readonly name: string;
-  readonly kind: string;
-  readonly global: boolean;
-  readonly changelogTopic: string;
-  readonly partitions: number;
-  readonly isStarted: boolean;
-  ownedPartitions(): number[];
-  readonly store: { count(partition: number): number };
-}
+export type { ViewableTable };
 
 export function tableView(table: ViewableTable): TableView {
   const owned = table.isStarted ? table.ownedPartitions() : [];
