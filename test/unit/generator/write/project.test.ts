@@ -64,7 +64,7 @@ describe('generateProject', () => {
       assert.equal(check.status, 'drift');
       assert.equal(EXIT_CODES[check.status], 1);
       const paths = check.changes.map((c) => c.path);
-      assert.ok(paths.includes('src/generated/wiring.ts'));
+      assert.ok(paths.includes('src/generated/app.ts'));
       assert.ok(paths.includes('src/generated/manifest.json'));
       assert.ok(check.changes.every((c) => c.action === 'update' && c.diff?.startsWith('@@ line')));
       assert.deepEqual(snapshot(dir), before);
@@ -178,6 +178,24 @@ describe('generateProject', () => {
       const codecs = join(dir, 'src/codecs.ts');
       writeFileSync(codecs, `${readFileSync(codecs, 'utf8')}\nregisterCodec('lz4', lz4Codec);\n`);
       assert.equal(exitCodeOf(await generateProject({ projectDir: dir, check: true })), 0);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('a change that concerns one file rewrites that file, app.ts (its hash) and the manifest only', async () => {
+    const { dir, cleanup } = tempProject();
+    try {
+      await generateProject({ projectDir: dir });
+      const changed = exampleTopology();
+      changed.models.Merchant.description = 'Who was paid (a new description).';
+      writeTopology(dir, changed);
+      const result = await generateProject({ projectDir: dir, check: true });
+      assert.deepEqual(result.changes.map((c) => c.path).sort(), [
+        'src/generated/app.ts',
+        'src/generated/manifest.json',
+        'src/generated/models.ts',
+      ]);
     } finally {
       cleanup();
     }
