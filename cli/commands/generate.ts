@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { Command, Flags } from '@oclif/core';
 import { PROJECT_TEMPLATE_DIR } from '../../generator/emit/templates.js';
 import { DEFAULT_TOPOLOGY_FILE } from '../../generator/topology/index.js';
-import { EXIT_CODES, type GenerateResult, generateProject } from '../../generator/write/project.js';
+import { exitCodeOf, type GenerateResult, generateProject } from '../../generator/write/project.js';
 import { reportLines } from '../../generator/write/report.js';
 
 export default class Generate extends Command {
@@ -11,7 +11,8 @@ export default class Generate extends Command {
   static override description =
     'src/generated/ is rewritten (stale files removed); stubs in src/agents/, src/tasks/, src/timers/, src/crontabs/ ' +
     'and src/services/ are created when missing and never overwritten. Exit codes: 0 done or up to date, ' +
-    '1 invalid topology or (with --check) files out of date, 3 breaking change refused.';
+    '1 invalid topology, (with --check) files out of date, or src/codecs.ts missing a declared codec, ' +
+    '3 breaking change refused.';
   static override examples = [
     '<%= config.bin %> generate',
     '<%= config.bin %> generate --check',
@@ -50,7 +51,7 @@ export default class Generate extends Command {
     };
     const first = await once();
     if (!flags.watch) {
-      process.exitCode = EXIT_CODES[first.status];
+      process.exitCode = exitCodeOf(first);
       return;
     }
     await this.watchAndRegenerate(projectDir, topologyFile, once);

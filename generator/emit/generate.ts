@@ -24,6 +24,8 @@ export interface RenderedStub extends RenderedFile {
   readonly kind: StubKind | 'codecs';
   readonly name: string;
   readonly helper: string;
+  /** For the codecs stub: the codecs it must register. */
+  readonly codecs?: readonly string[];
 }
 
 export interface Rendered {
@@ -80,6 +82,7 @@ export async function renderTopology(topology: Topology, options: RenderOptions 
       kind: 'codecs',
       name: 'codecs',
       helper: 'registerCodec',
+      codecs: codecs.map((codec) => codec.name),
       content: normalizeSource(templates.render('stubs/codecs.ts.hbs', { codecs })),
     });
   }

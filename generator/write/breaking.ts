@@ -8,6 +8,8 @@ export interface BreakingChange {
     | 'table-window'
     | 'table-kind'
     | 'table-serializer'
+    | 'table-value-type'
+    | 'default-partitions'
     | 'table-partitions'
     | 'source-partitions'
     | 'app-version';
@@ -53,6 +55,16 @@ export function breakingChanges(previous: StateSnapshot, next: StateSnapshot): B
         });
       }
     }
+    // Manifests written before value types were recorded have none: nothing to compare.
+    if (before.valueType !== undefined && before.valueType !== after.valueType) {
+      changes.push({
+        code: 'table-value-type',
+        message:
+          `table ${name}: value type ${before.valueType} -> ${after.valueType}; the changelog and stored state hold ` +
+          `${before.valueType} values, which the new code would read as ${after.valueType}. ` +
+          'Give the table a new name or bump app.version (a new changelog), or delete its changelog topic and run `faustgen reset`',
+      });
+    }
     // Manifests written before partitions were recorded have none: nothing to compare.
     if (before.partitions !== undefined && before.partitions !== after.partitions) {
       changes.push({
@@ -77,5 +89,33 @@ export function breakingChanges(previous: StateSnapshot, next: StateSnapshot): B
       });
     }
   }
+  changes.push(...defaultPartitionChanges(previous, next));
   return changes;
+}
+
+/** A changed `topicPartitions` setting moves the keys of every table and source topic that relies on it. */
+function defaultPartitionChanges(previous: StateSnapshot, next: StateSnapshot): BreakingChange[] {
+  // Manifests written before the setting was recorded have none: nothing to compare.
+  if (previous.topicPartitions === undefined) return [];
+  const before = previous.topicPartitions;
+  const after = next.topicPartitions ?? null;
+  if (before === after) return [];
+  const relying = [
+    ...Object.entries(next.tables)
+      .filter(([name, table]) => table.partitions === null && previous.tables[name] !== undefined)
+      .map(([name]) => `table ${name}`),
+    ...Object.entries(next.sourceTopics)
+      .filter(([topic, partitions]) => partitions === null && topic in previous.sourceTopics)
+      .map(([topic]) => `topic ${topic}`),
+  ];
+  if (relying.length === 0) return [];
+  return [
+    {
+      code: 'default-partitions',
+      message:
+        `settings.topicPartitions ${before ?? 'default'} -> ${after ?? 'default'}, which ${relying.join(', ')} ` +
+        'use (no partitions of their own): keys move to other partitions than their stored state. ' +
+        'Give them their old count with "partitions", or bump app.version',
+    },
+  ];
 }

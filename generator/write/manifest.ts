@@ -21,6 +21,8 @@ export interface TableState {
    */
   readonly keySerializer?: string;
   readonly valueSerializer?: string;
+  /** The value type (a primitive or a model name; undefined in topologies means json). Absent in older manifests. */
+  readonly valueType?: string;
 }
 
 /** What persisted state (changelogs, offsets, stores) depends on. */
@@ -29,6 +31,11 @@ export interface StateSnapshot {
   readonly tables: Readonly<Record<string, TableState>>;
   /** Partition counts of the topics agents read (null: the topicPartitions setting). */
   readonly sourceTopics: Readonly<Record<string, number | null>>;
+  /**
+   * The `topicPartitions` setting as topology.json sets it (null: the runtime's default), which
+   * every table and topic without its own partitions uses. Absent in older manifests.
+   */
+  readonly topicPartitions?: number | null;
 }
 
 export interface Manifest {
@@ -49,6 +56,7 @@ export function stateOf(topology: Topology): StateSnapshot {
       partitions: table.partitions ?? null,
       keySerializer: table.keySerializer ?? 'json',
       valueSerializer: table.valueSerializer ?? 'json',
+      valueType: table.valueType ?? 'json',
       window:
         w === undefined
           ? null
@@ -65,7 +73,13 @@ export function stateOf(topology: Topology): StateSnapshot {
       sourceTopics[agent.source.topic] = topology.topics[agent.source.topic]?.partitions ?? null;
     }
   }
-  return { appVersion: topology.app.version, tables: sortKeys(tables), sourceTopics: sortKeys(sourceTopics) };
+  const topicPartitions = topology.app.settings.topicPartitions;
+  return {
+    appVersion: topology.app.version,
+    tables: sortKeys(tables),
+    sourceTopics: sortKeys(sourceTopics),
+    topicPartitions: typeof topicPartitions === 'number' ? topicPartitions : null,
+  };
 }
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {

@@ -53,6 +53,16 @@ export const EXIT_CODES: Readonly<Record<GenerateStatus, number>> = {
   written: 0,
 };
 
+/**
+ * The exit code of a result: its status's, or 1 when the status is fine but src/codecs.ts misses
+ * a codec topology.json declares (tsc cannot see that; the worker would be the first to notice).
+ */
+export function exitCodeOf(result: GenerateResult): number {
+  const code = EXIT_CODES[result.status];
+  if (code !== 0) return code;
+  return result.stubProblems.some((problem) => problem.kind === 'missing-codec') ? 1 : 0;
+}
+
 function readIfExists(file: string): string | undefined {
   return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
 }

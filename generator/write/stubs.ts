@@ -12,7 +12,8 @@ export interface StubProblem {
   /** Project-relative path. */
   readonly file: string;
   readonly line: number;
-  readonly kind: 'orphan' | 'mismatch';
+  /** 'missing-codec': src/codecs.ts does not register a codec topology.json declares (generate exits 1). */
+  readonly kind: 'orphan' | 'mismatch' | 'missing-codec';
   readonly message: string;
 }
 
@@ -39,6 +40,27 @@ function defaultDefineCall(source: SourceFile): DefineCall | undefined {
   return undefined;
 }
 
+/** The codecs the codecs stub is rendered for that the user's src/codecs.ts never registers. */
+function missingCodecs(stub: RenderedStub, source: SourceFile): StubProblem[] {
+  const registered = new Set<string>();
+  source.forEachDescendant((node) => {
+    if (!Node.isCallExpression(node) || node.getExpression().getText() !== 'registerCodec') return;
+    const [first] = node.getArguments();
+    if (first !== undefined && Node.isStringLiteral(first)) registered.add(first.getLiteralValue());
+  });
+  return (stub.codecs ?? [])
+    .filter((name) => !registered.has(name))
+    .map((name) => ({
+      file: stub.path,
+      line: source.getEndLineNumber(),
+      kind: 'missing-codec' as const,
+      message:
+        `codec '${name}' is declared in topology.json but ${stub.path} never calls registerCodec('${name}', ...): ` +
+        'the worker would fail on its first record. This file is yours (generate never rewrites it): add ' +
+        `registerCodec('${name}', { name: '${name}', encode(value) { ... }, decode(data) { ... } })`,
+    }));
+}
+
 export function inspectStubs(projectDir: string, planned: readonly RenderedStub[]): StubProblem[] {
   const project = new Project({ useInMemoryFileSystem: true, compilerOptions: { allowJs: false } });
   const problems: StubProblem[] = [];
@@ -47,7 +69,11 @@ export function inspectStubs(projectDir: string, planned: readonly RenderedStub[
     project.createSourceFile(path, readFileSync(join(projectDir, path), 'utf8'), { overwrite: true });
 
   for (const stub of planned) {
-    if (stub.kind === 'codecs' || !existsSync(join(projectDir, stub.path))) continue;
+    if (!existsSync(join(projectDir, stub.path))) continue;
+    if (stub.kind === 'codecs') {
+      problems.push(...missingCodecs(stub, parse(stub.path)));
+      continue;
+    }
     const call = defaultDefineCall(parse(stub.path));
     const expected = `export default ${stub.helper}('${stub.name}', ...)`;
     if (call === undefined) {

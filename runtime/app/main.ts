@@ -6,7 +6,7 @@ import type { Topic } from '../channels/topic.js';
 import type { BootMode } from '../core/lifecycle.js';
 import type { Logger } from '../core/logging/index.js';
 import type { Settings } from '../core/settings/index.js';
-import { type LineTarget, sendLines } from './send-lines.js';
+import { type LineTarget, malformedAt, sendLines } from './send-lines.js';
 
 /** The app as main() and its commands drive it (App is one). */
 export interface MainHost {
@@ -18,6 +18,8 @@ export interface MainHost {
   getAgent(name: string): Agent<unknown, unknown, unknown> | undefined;
   topics(): Topic<unknown, unknown>[];
   topic(name: string): Topic<unknown, unknown>;
+  /** A declared topic, or undefined (never declares one). */
+  getTopic(name: string): Topic<unknown, unknown> | undefined;
   customCommands(): AppCommand[];
   configure(flags: Record<string, unknown>): void;
   start(mode?: BootMode): Promise<void>;
@@ -225,17 +227,31 @@ async function runSend(
     console.error(`usage: ${SEND_USAGE}`);
     return 2;
   }
+  // Never app.topic(): that would declare (and on start create) a topic the app does not know.
   const target = targetName.startsWith('@')
     ? app.getAgent(targetName.slice(1))?.source
-    : app.topic(targetName);
+    : app.getTopic(targetName);
   if (!target) {
     console.error(
-      `no agent named ${targetName.slice(1)}; agents: ${app
-        .agents()
-        .map((a) => a.name)
-        .join(', ')}`,
+      targetName.startsWith('@')
+        ? `no agent named ${targetName.slice(1)}; agents: ${app
+            .agents()
+            .map((a) => a.name)
+            .join(', ')}`
+        : `no topic named ${targetName} in app ${app.appId} (nothing was sent or created): declare it in ` +
+            `topology.json, or send to one of: ${app
+              .topics()
+              .map((t) => t.name)
+              .join(', ')}`,
     );
     return 2;
+  }
+  const inProcess = app.conf.broker.find((url) => url.startsWith('memory://'));
+  if (inProcess !== undefined) {
+    console.error(
+      `note: the broker is ${inProcess}, which lives in this process only: no worker in another process ` +
+        'will see what is sent here. Give --broker kafka://host:9092 to reach a worker.',
+    );
   }
   const problem = sendFlagProblem(flags, rawValue === undefined || rawValue === '-');
   if (problem) {
@@ -256,8 +272,15 @@ async function runSend(
   let value: unknown = rawValue;
   try {
     value = JSON.parse(rawValue);
-  } catch {
-    // not JSON: send the text
+  } catch (error) {
+    // Text that starts like JSON is meant as JSON: say where it breaks, not what the schema refuses.
+    if (/^\s*[[{"]/.test(rawValue)) {
+      console.error(
+        `the value is not valid JSON, nothing was sent: ${malformedAt(error as Error, rawValue)}`,
+      );
+      return 2;
+    }
+    // otherwise: send the text
   }
   await app.start('producer');
   try {

@@ -73,9 +73,14 @@ export function parseLine(text: string, line: number, rule: KeyRule): ParsedLine
 
 /** A JSON.parse error as `line L, column C: malformed JSON: <reason>`. */
 function malformed(error: Error, json: string, line: number, offset: number): string {
+  return `line ${line}, ${malformedAt(error, json, offset)}`;
+}
+
+/** `column C: malformed JSON: <reason>` for a JSON.parse error of `json` (found `offset` characters in). */
+export function malformedAt(error: Error, json: string, offset = 0): string {
   const token = /^Unexpected token '.+?'/.exec(error.message);
   const reason = token ? token[0] : error.message.replace(/ (in JSON )?at position \d+.*$/, '');
-  return `line ${line}, column ${offset + errorIndex(json) + 1}: malformed JSON: ${reason}`;
+  return `column ${offset + errorIndex(json) + 1}: malformed JSON: ${reason}`;
 }
 
 /**

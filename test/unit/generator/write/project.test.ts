@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { EXIT_CODES, generateProject } from '../../../../generator/write/project.js';
+import { EXIT_CODES, exitCodeOf, generateProject } from '../../../../generator/write/project.js';
 import { exampleTopology, tempProject, writeTopology } from '../support.js';
 
 function snapshot(dir: string): Map<string, string> {
@@ -64,7 +64,7 @@ describe('generateProject', () => {
       assert.equal(check.status, 'drift');
       assert.equal(EXIT_CODES[check.status], 1);
       const paths = check.changes.map((c) => c.path);
-      assert.ok(paths.includes('src/generated/wiring.ts'));
+      assert.ok(paths.includes('src/generated/app.ts'));
       assert.ok(paths.includes('src/generated/manifest.json'));
       assert.ok(check.changes.every((c) => c.action === 'update' && c.diff?.startsWith('@@ line')));
       assert.deepEqual(snapshot(dir), before);
@@ -151,6 +151,51 @@ describe('generateProject', () => {
         'src/agents/collect-alerts.ts:8:orphan',
       ]);
       assert.ok(existsSync(join(dir, 'src/agents/collect-alerts.ts')), 'user code is never deleted');
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('a codec added after src/codecs.ts exists: generate and --check exit 1 naming it (never the worker)', async () => {
+    const { dir, cleanup } = tempProject();
+    try {
+      assert.equal(exitCodeOf(await generateProject({ projectDir: dir })), 0);
+      const changed = exampleTopology();
+      changed.codecs.lz4 = { description: 'a second codec' };
+      changed.topics['daily-reports'].valueSerializer = 'lz4';
+      writeTopology(dir, changed);
+      for (const check of [false, true]) {
+        const result = await generateProject({ projectDir: dir, check });
+        assert.deepEqual(result.errors, []);
+        const missing = result.stubProblems.filter((p) => p.kind === 'missing-codec');
+        assert.deepEqual(
+          missing.map((p) => p.file),
+          ['src/codecs.ts'],
+        );
+        assert.match(missing[0]!.message, /codec 'lz4'.*registerCodec\('lz4'/);
+        assert.equal(exitCodeOf(result), 1, `check=${check}`);
+      }
+      const codecs = join(dir, 'src/codecs.ts');
+      writeFileSync(codecs, `${readFileSync(codecs, 'utf8')}\nregisterCodec('lz4', lz4Codec);\n`);
+      assert.equal(exitCodeOf(await generateProject({ projectDir: dir, check: true })), 0);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('a change that concerns one file rewrites that file, app.ts (its hash) and the manifest only', async () => {
+    const { dir, cleanup } = tempProject();
+    try {
+      await generateProject({ projectDir: dir });
+      const changed = exampleTopology();
+      changed.models.Merchant.description = 'Who was paid (a new description).';
+      writeTopology(dir, changed);
+      const result = await generateProject({ projectDir: dir, check: true });
+      assert.deepEqual(result.changes.map((c) => c.path).sort(), [
+        'src/generated/app.ts',
+        'src/generated/manifest.json',
+        'src/generated/models.ts',
+      ]);
     } finally {
       cleanup();
     }

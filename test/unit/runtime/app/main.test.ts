@@ -39,6 +39,11 @@ async function captureOutput(
   }
 }
 
+/** Without the memory:// note every send on a memory app prints. */
+function withoutNote(err: string[]): string[] {
+  return err.filter((line) => !line.startsWith('note: the broker is memory://'));
+}
+
 function ndjsonFile(lines: string[]): { file: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'faustgen-send-'));
   const file = join(dir, 'records.ndjson');
@@ -92,7 +97,7 @@ describe('app.main()', () => {
         app.main(['send', 'orders', '--file', file, '--key-separator', '|']),
       );
       assert.equal(code, 1);
-      assert.deepEqual(err, [
+      assert.deepEqual(withoutNote(err), [
         "line 3, column 9: malformed JSON: Expected ',' or '}' after property value",
         'line 5: no key separator "|"',
         'sent 2 records to orders',
@@ -112,7 +117,7 @@ describe('app.main()', () => {
     const { file, cleanup } = ndjsonFile(['{"id":"x","n":1}', '{"id":"y","n":2}']);
     try {
       const ok = await captureOutput(() => app.main(['send', 'orders', '--file', file, '--key-field', 'id']));
-      assert.deepEqual([ok.code, ok.err], [0, ['sent 2 records to orders']]);
+      assert.deepEqual([ok.code, withoutNote(ok.err)], [0, ['sent 2 records to orders']]);
       const refused = [
         ['send', 'orders', '{"n":1}', '--file', file],
         ['send', 'orders', '--file', file, '--repeat', '2'],
@@ -126,10 +131,38 @@ describe('app.main()', () => {
       }
       const missing = await captureOutput(() => app.main(['send', 'orders', '--file', `${file}.nope`]));
       assert.equal(missing.code, 2);
-      assert.match(missing.err[0]!, /^cannot read .*records\.ndjson\.nope: ENOENT/);
+      assert.match(withoutNote(missing.err)[0]!, /^cannot read .*records\.ndjson\.nope: ENOENT/);
     } finally {
       cleanup();
     }
+  });
+
+  it('send refuses a topic the app does not declare, and creates nothing', async () => {
+    const app = memoryApp('main-send-unknown');
+    app.topic('orders', { keyType: 'string', valueType: 'json', partitions: 2 });
+    const { code, err } = await captureOutput(() => app.main(['send', 'ordres', '{"n":1}']));
+    assert.equal(code, 2);
+    assert.match(err.join('\n'), /no topic named ordres .*send to one of: orders/);
+    assert.deepEqual(
+      app.topics().map((t) => t.name),
+      ['orders'],
+    );
+  });
+
+  it('send of malformed JSON is a parse error with its column, not a schema error', async () => {
+    const app = memoryApp('main-send-malformed');
+    app.topic('orders', { keyType: 'string', valueType: 'json', partitions: 2 });
+    const { code, err } = await captureOutput(() => app.main(['send', 'orders', '{"n": 1,}']));
+    assert.equal(code, 2);
+    assert.match(err.join('\n'), /not valid JSON, nothing was sent: column 9: malformed JSON/);
+  });
+
+  it('send on memory:// says that no worker in another process sees the record', async () => {
+    const app = memoryApp('main-send-memory');
+    app.topic('orders', { keyType: 'string', valueType: 'json', partitions: 2 });
+    const { code, err } = await captureOutput(() => app.main(['send', 'orders', '{"n":1}']));
+    assert.equal(code, 0);
+    assert.match(err.join('\n'), /memory:\/\/.* no worker in another process will see/);
   });
 
   it('lists agents, topics and models', async () => {
