@@ -24,9 +24,9 @@ const SEND_USAGE =
 const BUILTIN_HELP: Record<string, string> = {
   worker: 'start the worker: consume, run agents, commit',
   send: `${SEND_USAGE}: produce records (newline-delimited JSON from a file or stdin)`,
-  agents: 'list the agents',
-  topics: 'list the topics',
-  models: 'list the models used by topics',
+  agents: 'list the agents (--json: as JSON)',
+  topics: 'list the topics (--json: as JSON)',
+  models: 'list the models used by topics (--json: as JSON)',
 };
 
 /** Parses `argv` into a command, its positionals, its own flags and setting flags (`--broker-commit-every 5`). */
@@ -73,8 +73,9 @@ const OWN_FLAGS = new Set([
   'key-separator',
   'help',
   'loglevel',
+  'json',
 ]);
-const BOOLEAN_FLAGS = new Set(['help', 'allow-stale', 'stdin']);
+const BOOLEAN_FLAGS = new Set(['help', 'allow-stale', 'stdin', 'json']);
 
 function settingFlags(flags: Record<string, string | boolean>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -104,13 +105,15 @@ export async function runMain(app: App, argv: string[]): Promise<number> {
     case 'send':
       return runSend(app, positionals, flags);
     case 'agents':
-      printTable(
+      printListing(
+        flags.json === true,
         ['agent', 'source', 'concurrency', 'isolated'],
         app.agents().map((a) => [a.name, a.source.name, String(a.concurrency), String(a.isolatedPartitions)]),
       );
       return 0;
     case 'topics':
-      printTable(
+      printListing(
+        flags.json === true,
         ['topic', 'partitions', 'internal', 'key', 'value'],
         app
           .topics()
@@ -131,7 +134,7 @@ export async function runMain(app: App, argv: string[]): Promise<number> {
           if (model) rows.set(model.namespace, [model.name, model.namespace, topic.name]);
         }
       }
-      printTable(['model', 'namespace', 'topic'], [...rows.values()]);
+      printListing(flags.json === true, ['model', 'namespace', 'topic'], [...rows.values()]);
       return 0;
     }
     default: {
@@ -335,6 +338,12 @@ async function sendFromLines(
   } finally {
     await app.stop();
   }
+}
+
+/** A listing as aligned columns, or with `json` as a JSON array of objects keyed by the header. */
+export function printListing(json: boolean, header: string[], rows: string[][]): void {
+  if (!json) return printTable(header, rows);
+  console.log(JSON.stringify(rows.map((row) => Object.fromEntries(header.map((h, i) => [h, row[i] ?? ''])))));
 }
 
 /** Prints rows as aligned columns under a header (the listing commands). */
