@@ -342,7 +342,10 @@ async function sendFromLines(
 
 /** A listing as aligned columns, or with `json` as a JSON array of objects keyed by the header. */
 export function printListing(json: boolean, header: string[], rows: string[][]): void {
-  if (!json) return printTable(header, rows);
+  if (!json) {
+    printTable(header, rows);
+    return;
+  }
   console.log(JSON.stringify(rows.map((row) => Object.fromEntries(header.map((h, i) => [h, row[i] ?? ''])))));
 }
 
