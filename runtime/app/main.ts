@@ -49,9 +49,9 @@ const SEND_USAGE =
 const BUILTIN_HELP: Record<string, string> = {
   worker: 'start the worker: consume, run agents, commit',
   send: `${SEND_USAGE}: produce records (newline-delimited JSON from a file or stdin)`,
-  agents: 'list the agents',
-  topics: 'list the topics',
-  models: 'list the models used by topics',
+  agents: 'list the agents (--json: as JSON)',
+  topics: 'list the topics (--json: as JSON)',
+  models: 'list the models used by topics (--json: as JSON)',
 };
 
 /** Parses `argv` into a command, its positionals, its own flags and setting flags (`--broker-commit-every 5`). */
@@ -98,8 +98,9 @@ const OWN_FLAGS = new Set([
   'key-separator',
   'help',
   'loglevel',
+  'json',
 ]);
-const BOOLEAN_FLAGS = new Set(['help', 'allow-stale', 'stdin']);
+const BOOLEAN_FLAGS = new Set(['help', 'allow-stale', 'stdin', 'json']);
 
 function settingFlags(flags: Record<string, string | boolean>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -129,13 +130,15 @@ export async function runMain(app: App, argv: string[]): Promise<number> {
     case 'send':
       return runSend(app, positionals, flags);
     case 'agents':
-      printTable(
+      printListing(
+        flags.json === true,
         ['agent', 'source', 'concurrency', 'isolated'],
         app.agents().map((a) => [a.name, a.source.name, String(a.concurrency), String(a.isolatedPartitions)]),
       );
       return 0;
     case 'topics':
-      printTable(
+      printListing(
+        flags.json === true,
         ['topic', 'partitions', 'internal', 'key', 'value'],
         app
           .topics()
@@ -156,7 +159,7 @@ export async function runMain(app: App, argv: string[]): Promise<number> {
           if (model) rows.set(model.namespace, [model.name, model.namespace, topic.name]);
         }
       }
-      printTable(['model', 'namespace', 'topic'], [...rows.values()]);
+      printListing(flags.json === true, ['model', 'namespace', 'topic'], [...rows.values()]);
       return 0;
     }
     default: {
@@ -360,6 +363,15 @@ async function sendFromLines(
   } finally {
     await app.stop();
   }
+}
+
+/** A listing as aligned columns, or with `json` as a JSON array of objects keyed by the header. */
+export function printListing(json: boolean, header: string[], rows: string[][]): void {
+  if (!json) {
+    printTable(header, rows);
+    return;
+  }
+  console.log(JSON.stringify(rows.map((row) => Object.fromEntries(header.map((h, i) => [h, row[i] ?? ''])))));
 }
 
 /** Prints rows as aligned columns under a header (the listing commands). */

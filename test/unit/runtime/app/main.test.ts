@@ -184,6 +184,20 @@ describe('app.main()', () => {
     assert.match(models.out, /Payment\s+payments\.Payment\s+payments/);
   });
 
+  it('lists agents, topics and models as JSON with --json', async () => {
+    const app = memoryApp('main-list-json');
+    const payments = app.topic('payments', { keyType: 'string', valueType: 'json', partitions: 3 });
+    app.agent(payments, { name: 'score', concurrency: 2 }, async () => {});
+    const agents = await captureStdout(() => app.main(['agents', '--json']));
+    assert.deepEqual(JSON.parse(agents.out), [
+      { agent: 'score', source: 'payments', concurrency: '2', isolated: 'false' },
+    ]);
+    const topics = await captureStdout(() => app.main(['topics', '--json']));
+    assert.equal((JSON.parse(topics.out) as { topic: string }[])[0]!.topic, 'payments');
+    const models = await captureStdout(() => app.main(['models', '--json']));
+    assert.deepEqual(JSON.parse(models.out), []);
+  });
+
   it('runs custom commands and rejects unknown ones and bad settings', async () => {
     const app = memoryApp('main-custom');
     let ran: string[] = [];
