@@ -391,8 +391,16 @@ describe('tables on the real broker', { skip, timeout: 300_000 }, () => {
     await aborted.send({ topic: changelog, messages: [{ key: '"k0"', value: '-1' }] });
     await aborted.abort();
     await producer.disconnect();
-    const high = Number((await admin.fetchTopicOffsets(changelog))[0]!.high);
-    assert.ok(high > 151, `markers follow the records (high watermark ${high})`);
+    // 150 committed records and their 3 commit markers, 1 aborted record and its abort marker. The
+    // broker writes markers after commit()/abort() return, so wait until all of them are in the log.
+    const high = 155;
+    const deadline = Date.now() + 30_000;
+    let seen = Number((await admin.fetchTopicOffsets(changelog))[0]!.high);
+    while (seen < high && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      seen = Number((await admin.fetchTopicOffsets(changelog))[0]!.high);
+    }
+    assert.equal(seen, high, 'every transaction marker is in the changelog');
 
     const app = new App(appId, {
       broker: brokerUrl(),
