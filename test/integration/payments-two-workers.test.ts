@@ -23,9 +23,11 @@ import {
   connectAdmin,
   createKafka,
   freePort,
+  getJson,
   isKafkaUrl,
   requireBroker,
   uniqueName,
+  until,
   WorkerProcess,
 } from '../support/index.js';
 
@@ -34,25 +36,6 @@ const skip = isKafkaUrl(brokerUrl()) ? false : 'the two-worker payments test nee
 const PARTITIONS = 4;
 const ACCOUNTS = Array.from({ length: 400 }, (_, i) => `acc-${i}`);
 const BATCH = 24_000;
-
-async function getJson(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(15_000) });
-  const text = await response.text();
-  try {
-    return { status: response.status, body: JSON.parse(text) as Record<string, unknown> };
-  } catch {
-    return { status: response.status, body: { text } };
-  }
-}
-
-async function until(what: string, condition: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
-  const started = Date.now();
-  while (!(await condition().catch(() => false))) {
-    if (Date.now() - started > timeoutMs)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('payments on two workers: exact totals over HTTP', { skip, timeout: 600_000 }, () => {
   let admin: Admin;
@@ -110,14 +93,19 @@ describe('payments on two workers: exact totals over HTTP', { skip, timeout: 600
     await until(
       `worker ${index} ready`,
       async () => (await getJson(`${url(index)}/health/ready`)).status === 200,
+      120_000,
     );
   }
 
   async function bothInGroup(): Promise<void> {
-    await until('both workers in the group', async () => {
-      const router = (await getJson(`${url(0)}/router`)).body as { workers?: unknown[] };
-      return router.workers?.length === 2;
-    });
+    await until(
+      'both workers in the group',
+      async () => {
+        const router = (await getJson(`${url(0)}/router`)).body as { workers?: unknown[] };
+        return router.workers?.length === 2;
+      },
+      120_000,
+    );
   }
 
   /** Every account's total as `index` answers it (forwarded to the owner when needed). */
@@ -174,18 +162,22 @@ describe('payments on two workers: exact totals over HTTP', { skip, timeout: 600
   it('start-up with the data already in the topic: a worker joining mid-stream double-counts nothing', async () => {
     await produce(BATCH);
     start(0);
-    await until('worker 0 has processed uncommitted events', async () => (await processed(0)) >= 2_000);
+    await until(
+      'worker 0 has processed uncommitted events',
+      async () => (await processed(0)) >= 2_000,
+      120_000,
+    );
     assert.equal(await committedTotal(), 0, 'nothing committed yet: the join finds uncommitted work');
     start(1);
     await ready(1);
     await bothInGroup();
-    await until('every event committed', async () => (await committedTotal()) === produced);
+    await until('every event committed', async () => (await committedTotal()) === produced, 120_000);
     await assertExactOn([0, 1], 'after the start-up rebalance');
   });
 
   it('a table route answers every account correctly on either worker', async () => {
     await produce(BATCH / 4);
-    await until('every event committed', async () => (await committedTotal()) === produced);
+    await until('every event committed', async () => (await committedTotal()) === produced, 120_000);
     await assertExactOn([0, 1], 'routing');
   });
 
@@ -195,17 +187,22 @@ describe('payments on two workers: exact totals over HTTP', { skip, timeout: 600
     await until(
       'both workers busy with the new events',
       async () => (await processed(0)) + (await processed(1)) >= before + 2_000,
+      120_000,
     );
     workers[1]!.kill('SIGTERM');
     const exit = await workers[1]!.exited(30_000);
     assert.equal(exit.code, 0, `worker 1 exits cleanly:\n${workers[1]!.output.slice(-2000)}`);
-    await until('every event committed by the survivor', async () => (await committedTotal()) === produced);
+    await until(
+      'every event committed by the survivor',
+      async () => (await committedTotal()) === produced,
+      120_000,
+    );
     await assertExactOn([0], 'after the SIGTERM handover');
     start(1);
     await ready(1);
     await bothInGroup();
     await produce(BATCH / 4);
-    await until('every event committed', async () => (await committedTotal()) === produced);
+    await until('every event committed', async () => (await committedTotal()) === produced, 120_000);
     await assertExactOn([0, 1], 'after the restart');
   });
 });

@@ -17,9 +17,11 @@ import {
   connectAdmin,
   createKafka,
   freePort,
+  getJson,
   isKafkaUrl,
   requireBroker,
   uniqueName,
+  until,
   WorkerProcess,
 } from '../support/index.js';
 
@@ -29,33 +31,6 @@ const PARTITIONS = 4;
 const WORDS = Array.from({ length: 40 }, (_, i) => `word-${i}`);
 /** word-i is sent i % 7 + 1 times. */
 const expected = (index: number): number => (index % 7) + 1;
-
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-  headers: Headers;
-}
-
-async function get(url: string, init?: RequestInit): Promise<Answer> {
-  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) });
-  const text = await response.text();
-  let body: Record<string, unknown>;
-  try {
-    body = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    body = { text };
-  }
-  return { status: response.status, body, headers: response.headers };
-}
-
-async function until(what: string, condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const started = Date.now();
-  while (!(await condition().catch(() => false))) {
-    if (Date.now() - started > timeoutMs)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('web: two workers on the real broker', { skip, timeout: 300_000 }, () => {
   let admin: Admin;
@@ -80,7 +55,7 @@ describe('web: two workers on the real broker', { skip, timeout: 300_000 }, () =
   }
 
   async function ready(url: string): Promise<void> {
-    await until(`${url} ready`, async () => (await get(`${url}/health/ready`)).status === 200, 90_000);
+    await until(`${url} ready`, async () => (await getJson(`${url}/health/ready`)).status === 200, 90_000);
   }
 
   before(async () => {
@@ -103,7 +78,7 @@ describe('web: two workers on the real broker', { skip, timeout: 300_000 }, () =
     await until(
       'both workers own partitions',
       async () => {
-        const router = (await get(`${urls[0]}/router`)).body as { workers: { url: string }[] };
+        const router = (await getJson(`${urls[0]}/router`)).body as { workers: { url: string }[] };
         return router.workers.length === 2;
       },
       60_000,
@@ -132,23 +107,23 @@ describe('web: two workers on the real broker', { skip, timeout: 300_000 }, () =
       'every word counted',
       async () => {
         for (const [index, word] of WORDS.entries()) {
-          const answer = await get(`${urls[0]}/count/${word}`);
+          const answer = await getJson(`${urls[0]}/count/${word}`);
           if (answer.status !== 200 || answer.body.count !== expected(index)) return false;
         }
         return true;
       },
       90_000,
     );
-    const before = await Promise.all(urls.map(async (url) => (await get(`${url}/served`)).body));
+    const before = await Promise.all(urls.map(async (url) => (await getJson(`${url}/served`)).body));
     for (const url of urls) {
       for (const [index, word] of WORDS.entries()) {
-        const answer = await get(`${url}/count/${word}`);
+        const answer = await getJson(`${url}/count/${word}`);
         assert.equal(answer.status, 200, `${url}/count/${word}: ${JSON.stringify(answer.body)}`);
         assert.equal(answer.body.count, expected(index), `${url}/count/${word}`);
         assert.equal(answer.body.word, word);
       }
     }
-    const afterCounts = await Promise.all(urls.map(async (url) => (await get(`${url}/served`)).body));
+    const afterCounts = await Promise.all(urls.map(async (url) => (await getJson(`${url}/served`)).body));
     const forwarded = afterCounts.map((c, i) => (c.forwarded as number) - (before[i]!.forwarded as number));
     const local = afterCounts.map((c, i) => (c.local as number) - (before[i]!.local as number));
     console.log(
@@ -162,7 +137,7 @@ describe('web: two workers on the real broker', { skip, timeout: 300_000 }, () =
   it("runs topic routes on the worker that consumes the key's partition, asked on either worker", async () => {
     for (const word of WORDS) {
       const partition = javaPartition(Buffer.from(JSON.stringify(word)), PARTITIONS);
-      const answers = await Promise.all(urls.map((url) => get(`${url}/consumer/${word}`)));
+      const answers = await Promise.all(urls.map((url) => getJson(`${url}/consumer/${word}`)));
       for (const answer of answers) assert.equal(answer.status, 200, JSON.stringify(answer.body));
       assert.equal(answers[0]!.body.servedBy, answers[1]!.body.servedBy, `${word}: one consumer`);
       assert.ok(
@@ -188,20 +163,20 @@ describe('web: two workers on the real broker', { skip, timeout: 300_000 }, () =
 
   it('answers bad requests with 4xx JSON and keeps serving', async () => {
     const url = urls[0]!;
-    const unknown = await get(`${url}/nothing/here`);
+    const unknown = await getJson(`${url}/nothing/here`);
     assert.equal(unknown.status, 404);
     assert.equal(unknown.body.statusCode, 404);
-    const noKey = await get(`${url}/count/`);
+    const noKey = await getJson(`${url}/count/`);
     assert.ok(noKey.status >= 400 && noKey.status < 500, `missing key: ${noKey.status}`);
     assert.equal(typeof noKey.body.message, 'string');
-    const big = await get(`${url}/count/word-1`, {
+    const big = await getJson(`${url}/count/word-1`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ blob: 'x'.repeat(2 * 1024 * 1024) }),
     });
     assert.ok(big.status === 413 || big.status === 404, `oversized body: ${big.status}`);
     assert.equal(typeof big.body.statusCode, 'number');
-    const ok = await get(`${url}/count/word-3`);
+    const ok = await getJson(`${url}/count/word-3`);
     assert.equal(ok.status, 200);
     assert.equal(ok.body.count, expected(3));
   });
@@ -214,7 +189,7 @@ describe('web: two workers on the real broker', { skip, timeout: 300_000 }, () =
       while (polling) {
         const index = i++ % WORDS.length;
         try {
-          const answer = await get(`${urls[0]}/count/${WORDS[index]}`);
+          const answer = await getJson(`${urls[0]}/count/${WORDS[index]}`);
           if (answer.status === 200 && answer.body.count === expected(index)) answers.right++;
           else if (answer.status === 503) {
             assert.ok(answer.headers.get('retry-after'), '503 carries Retry-After');
@@ -232,7 +207,7 @@ describe('web: two workers on the real broker', { skip, timeout: 300_000 }, () =
     await ready(urls[1]!);
     await until(
       'worker 0 serves every key again',
-      async () => (await get(`${urls[0]}/health/ready`)).status === 200,
+      async () => (await getJson(`${urls[0]}/health/ready`)).status === 200,
       60_000,
     );
     await new Promise((r) => setTimeout(r, 2000));
@@ -248,7 +223,7 @@ describe('web: two workers on the real broker', { skip, timeout: 300_000 }, () =
         await until(
           `${url}/count/${word} after the restart`,
           async () => {
-            const answer = await get(`${url}/count/${word}`);
+            const answer = await getJson(`${url}/count/${word}`);
             return answer.status === 200 && answer.body.count === expected(index);
           },
           30_000,
