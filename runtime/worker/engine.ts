@@ -296,7 +296,7 @@ export class Engine {
       beforeAbortSettles: async () => {
         for (const settle of this.abortSettlers) await settle();
       },
-      onFatal: (error) => this.crash(error),
+
       logger,
       onCommitted: (offsets, ms) => {
         if (this.app.sensors?.active) this.app.sensors.onCommit(offsets, ms);

@@ -39,8 +39,6 @@ export interface ExactlyOnceOptions {
   restartTracking(partition: TopicPartition): void;
   /** Runs after an abort, before the aborted sends' receipts reject (tables store earlier commits first). */
   beforeAbortSettles(): Promise<void>;
-  /** The transaction could not be restarted after a failure: the worker must stop. */
-  onFatal(error: Error): void;
   logger: Logger;
   onCommitted?(offsets: CommitOffset[], latencyMs: number): void;
   onCommitError?(offsets: CommitOffset[], error: unknown): void;
@@ -95,6 +93,7 @@ export class ExactlyOnce implements MessageSender {
   private timer: NodeJS.Timeout | undefined;
   private cycle: Promise<void> | undefined;
   private again = false;
+  private stopped = false;
 
   constructor(private readonly options: ExactlyOnceOptions) {}
 
@@ -174,18 +173,9 @@ export class ExactlyOnce implements MessageSender {
       if (this.txns.has(key) || this.connecting.has(key)) continue;
       const id = transactionalId(this.options.groupId, tp);
       const txn = new PartitionTransaction(id, this.options.createProducer(id), this.options.bufferOptions);
-      const connected = txn
-        .connect()
-        .then(() => {
-          this.txns.set(key, { partition: tp, txn });
-        })
-        .catch((error: unknown) => {
-          this.options.onFatal(
-            new Error(
-              `exactly-once: the producer of ${tp.topic}[${tp.partition}] (${id}) could not connect: ${(error as Error).message}`,
-              { cause: error },
-            ),
-          );
+      const connected = this.restartProducer(txn, `${tp.topic}[${tp.partition}]`, true)
+        .then((ok) => {
+          if (ok) this.txns.set(key, { partition: tp, txn });
         })
         .finally(() => this.connecting.delete(key));
       this.connecting.set(key, connected);
@@ -221,6 +211,7 @@ export class ExactlyOnce implements MessageSender {
   /** Commits what is processed and closes every producer (the worker stops). */
   async close(): Promise<void> {
     this.stop();
+    this.stopped = true;
     await this.commit({ abortUnfinished: true });
     const entries = [...this.txns.values()];
     this.txns.clear();
@@ -308,22 +299,44 @@ export class ExactlyOnce implements MessageSender {
       `exactly-once: the commit of ${where} failed (${(error as Error).message}); aborting it and processing again from offset ${from ?? 'committed'}`,
     );
     await this.discard(txn, `its commit failed: ${(error as Error).message}`, false);
-    try {
-      await txn.replaceProducer(this.options.createProducer(txn.transactionalId));
-    } catch (connectError) {
-      this.options.onFatal(
-        new Error(
-          `exactly-once: the producer of ${where} could not be restarted after a failed commit: ${(connectError as Error).message}`,
-          { cause: connectError },
-        ),
-      );
-      return;
-    }
+    if (!(await this.restartProducer(txn, where))) return;
     if (from === undefined || lastDelivered < from) return;
     this.options.restartTracking(partition);
     this.rewinds.set(key, lastDelivered);
     this.startOffsets.delete(key);
     this.options.seek(partition, from);
+  }
+
+  /**
+   * Connects a new partition's producer (`first`) or replaces a failed one, retrying with backoff
+   * (at most a second apart) for as long as the worker runs: the broker may be away, and the
+   * partition's batches stay held meanwhile, as the consumer rides out the outage too (a partition
+   * held for consumerStallTimeout shows as stalled in /health/ready). False once the worker stops.
+   */
+  private async restartProducer(txn: PartitionTransaction, where: string, first = false): Promise<boolean> {
+    const started = performance.now();
+    for (let attempt = 0; !this.stopped; attempt++) {
+      try {
+        if (first && attempt === 0) await txn.connect();
+        else await txn.replaceProducer(this.options.createProducer(txn.transactionalId));
+        if (attempt > 0) {
+          const seconds = Math.round((performance.now() - started) / 1000);
+          this.options.logger.info(
+            `exactly-once: the producer of ${where} is connected again after ${seconds} s`,
+          );
+        }
+        return true;
+      } catch (error) {
+        if (attempt % 20 === 0) {
+          this.options.logger.warn(
+            `exactly-once: the producer of ${where} cannot connect (${(error as Error).message}); ` +
+              'its partition waits and the producer is retried',
+          );
+        }
+        await sleep(Math.min(1_000, 100 * 2 ** attempt));
+      }
+    }
+    return false;
   }
 
   /** Aborts a transaction (its sends' receipts reject); optionally closes its producer. */
