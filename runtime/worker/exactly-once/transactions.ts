@@ -35,6 +35,8 @@ export interface ExactlyOnceOptions {
   /** The same bound when partitions are given up or the worker stops (then unfinished work is aborted). */
   finalDrainTimeoutMs: number;
   seek(partition: TopicPartition, offset: number): void;
+  /** The group's committed offset of a partition now (-1: none). */
+  committedOffset(partition: TopicPartition): Promise<number>;
   /** Tracking of the partition starts over (its events are delivered again from a seek). */
   restartTracking(partition: TopicPartition): void;
   /** Runs after an abort, before the aborted sends' receipts reject (tables store earlier commits first). */
@@ -84,6 +86,9 @@ export class ExactlyOnce implements MessageSender {
   private committed = new Map<string, number>();
   /** The first offset delivered in this assignment (where a rewind starts when nothing was committed). */
   private startOffsets = new Map<string, number>();
+  /** Partitions taken over: batches starting below the committed offset read after fencing are dropped. */
+  private readonly minimums = new Map<string, number>();
+  private readonly skipping = new Set<string>();
   /** Rewound partitions: batches are dropped until one starts at or below this offset. */
   private readonly rewinds = new Map<string, number>();
   private generation = -1;
@@ -141,6 +146,22 @@ export class ExactlyOnce implements MessageSender {
     if (!this.options.commits(batch.topic)) return true;
     const key = tpKey(batch.topic, batch.partition);
     const first = batch.messages[0]?.offset;
+    const minimum = this.minimums.get(key);
+    if (minimum !== undefined && first !== undefined) {
+      if (first < minimum) {
+        if (!this.skipping.has(key)) {
+          this.skipping.add(key);
+          this.options.logger.warn(
+            `exactly-once: ${batch.topic}[${batch.partition}]: its previous owner committed up to ${minimum} after ` +
+              `this worker's position (${first}) was fetched; reading from ${minimum}`,
+          );
+          this.options.seek({ topic: batch.topic, partition: batch.partition }, minimum);
+        }
+        return false;
+      }
+      this.minimums.delete(key);
+      this.skipping.delete(key);
+    }
     const limit = this.rewinds.get(key);
     if (limit !== undefined) {
       if (first === undefined || first > limit) return false;
@@ -160,6 +181,8 @@ export class ExactlyOnce implements MessageSender {
     this.committed = new Map();
     this.startOffsets = new Map();
     this.rewinds.clear();
+    this.minimums.clear();
+    this.skipping.clear();
     const wanted = new Map<string, TopicPartition>();
     for (const tp of assignment)
       if (this.options.commits(tp.topic)) wanted.set(tpKey(tp.topic, tp.partition), tp);
@@ -174,8 +197,13 @@ export class ExactlyOnce implements MessageSender {
       const id = transactionalId(this.options.groupId, tp);
       const txn = new PartitionTransaction(id, this.options.createProducer(id), this.options.bufferOptions);
       const connected = this.restartProducer(txn, `${tp.topic}[${tp.partition}]`, true)
-        .then((ok) => {
-          if (ok) this.txns.set(key, { partition: tp, txn });
+        .then(async (ok) => {
+          if (!ok) return;
+          // Fenced now: what the previous owner committed is final. Its last commit may have come
+          // after the consumer fetched this partition's position (a zombie past its session).
+          const committed = await this.options.committedOffset(tp).catch(() => -1);
+          if (committed >= 0) this.minimums.set(key, committed);
+          this.txns.set(key, { partition: tp, txn });
         })
         .finally(() => this.connecting.delete(key));
       this.connecting.set(key, connected);
@@ -292,18 +320,26 @@ export class ExactlyOnce implements MessageSender {
   ): Promise<void> {
     const { logger } = this.options;
     const where = `${partition.topic}[${partition.partition}]`;
-    const tracker = this.options.trackers().tracker(partition.topic, partition.partition);
-    const lastDelivered = tracker.lastDeliveredOffset();
-    const from = this.committed.get(key) ?? this.startOffsets.get(key);
+    const lastDelivered = this.options
+      .trackers()
+      .tracker(partition.topic, partition.partition)
+      .lastDeliveredOffset();
     logger.warn(
-      `exactly-once: the commit of ${where} failed (${(error as Error).message}); aborting it and processing again from offset ${from ?? 'committed'}`,
+      `exactly-once: the commit of ${where} failed (${(error as Error).message}); aborting it and processing again from the committed offset`,
     );
     await this.discard(txn, `its commit failed: ${(error as Error).message}`, false);
     if (!(await this.restartProducer(txn, where))) return;
-    if (from === undefined || lastDelivered < from) return;
+    // A producer that fenced ours may have committed further than we did.
+    const groupCommitted = await this.options.committedOffset(partition).catch(() => -1);
+    const from = Math.max(groupCommitted, this.committed.get(key) ?? this.startOffsets.get(key) ?? -1);
+    if (from < 0) return;
     this.options.restartTracking(partition);
-    this.rewinds.set(key, lastDelivered);
     this.startOffsets.delete(key);
+    if (from <= lastDelivered) this.rewinds.set(key, lastDelivered);
+    else {
+      this.minimums.set(key, from);
+      this.skipping.add(key);
+    }
     this.options.seek(partition, from);
   }
 
