@@ -219,6 +219,31 @@ export class ExactlyOnce implements MessageSender {
   async revoking(generation: number): Promise<void> {
     await this.commit({ abortUnfinished: true });
     this.closedGeneration = Math.max(this.closedGeneration, generation);
+    await this.untilOffsetsVisible();
+  }
+
+  /**
+   * Waits (bounded) until the group shows the offsets this worker committed. Kafka writes a
+   * transaction's markers, and so makes its offsets visible, a moment after the commit returns;
+   * a next owner that fetched its position before would process those events again (kafkajs
+   * cannot ask for stable offsets, KIP-447). So the worker rejoins, or stops, only after.
+   */
+  private async untilOffsetsVisible(): Promise<void> {
+    const started = performance.now();
+    const pending = new Map(this.committed);
+    while (pending.size > 0 && performance.now() - started < this.options.finalDrainTimeoutMs) {
+      for (const [key, offset] of [...pending]) {
+        const entry = this.txns.get(key);
+        const visible = entry ? await this.options.committedOffset(entry.partition).catch(() => -1) : offset;
+        if (visible >= offset) pending.delete(key);
+      }
+      if (pending.size > 0) await sleep(DRAIN_POLL_MS * 5);
+    }
+    if (pending.size > 0) {
+      this.options.logger.warn(
+        `exactly-once: ${pending.size} committed offsets were not visible yet after ${Math.round(performance.now() - started)} ms`,
+      );
+    }
   }
 
   /** Commits every partition's transaction (one cycle at a time). */
@@ -239,8 +264,9 @@ export class ExactlyOnce implements MessageSender {
   /** Commits what is processed and closes every producer (the worker stops). */
   async close(): Promise<void> {
     this.stop();
-    this.stopped = true;
     await this.commit({ abortUnfinished: true });
+    await this.untilOffsetsVisible();
+    this.stopped = true;
     const entries = [...this.txns.values()];
     this.txns.clear();
     await Promise.all(entries.map(({ txn }) => this.discard(txn, 'the worker stopped')));
