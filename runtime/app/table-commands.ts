@@ -1,6 +1,6 @@
 /**
  * The table commands of `app.main()` (and `faustgen <command>` in a project):
- *   tables          list the tables: kind, changelog, partitions, store, local keys and size
+ *   tables          list the tables: kind, changelog, partitions, store, local keys and size (--json)
  *   reset           drop local table state; workers rebuild it from the changelogs at their next start
  *   clean-versions  drop the local data of other app versions (`<datadir>/v<N>`)
  * They read and change local files only, never topics; stop the app's workers on this machine
@@ -73,21 +73,37 @@ function localSize(app: App, table: AnyTable): { keys: number; bytes: number } |
 export function registerTableCommands(app: App): void {
   app.command(
     'tables',
-    { description: 'list the tables: changelog topic, partitions, store, local keys and size' },
-    async (app) => {
-      const rows = app.tables.all().map((table) => {
-        const size = localSize(app, table);
-        return [
-          table.name,
-          table.kind,
-          table.changelogTopic,
-          String(table.partitions),
-          storeUrl(app, table),
-          size ? String(size.keys) : '-',
-          size ? formatBytes(size.bytes) : '-',
-          table.options.help ?? '',
-        ];
-      });
+    {
+      description:
+        'list the tables: changelog topic, partitions, store, local keys and size (--json: as JSON)',
+      options: { json: { type: 'boolean', description: 'print the listing as a JSON array of objects' } },
+    },
+    async (app, { values }) => {
+      const listed = app.tables.all().map((table) => ({ table, size: localSize(app, table) }));
+      if (values.json === true) {
+        const entries = listed.map(({ table, size }) => ({
+          table: table.name,
+          kind: table.kind,
+          changelog: table.changelogTopic,
+          partitions: table.partitions,
+          store: storeUrl(app, table),
+          localKeys: size?.keys ?? null,
+          diskBytes: size?.bytes ?? null,
+          help: table.options.help ?? '',
+        }));
+        console.log(JSON.stringify(entries));
+        return 0;
+      }
+      const rows = listed.map(({ table, size }) => [
+        table.name,
+        table.kind,
+        table.changelogTopic,
+        String(table.partitions),
+        storeUrl(app, table),
+        size ? String(size.keys) : '-',
+        size ? formatBytes(size.bytes) : '-',
+        table.options.help ?? '',
+      ]);
       printTable(
         ['table', 'kind', 'changelog', 'partitions', 'store', 'local keys', 'on disk', 'help'],
         rows,

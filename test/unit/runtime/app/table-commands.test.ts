@@ -61,6 +61,18 @@ describe('table commands', () => {
       new RegExp(`table\\s+${id}-counts-changelog\\s+4\\s+lmdb://\\s+30\\s+\\d+(\\.\\d)? [KM]iB\\s+per key`),
     );
     assert.match(listed.out, /scratch\s+table\s+\S+\s+4\s+memory:\/\/\s+-\s+-/);
+    const json = await run(counting(datadir, id, broker).app, ['tables', '--json']);
+    assert.equal(json.code, 0);
+    const entries = JSON.parse(json.out) as Record<string, unknown>[];
+    assert.deepEqual(
+      entries.map((entry) => [entry.table, entry.partitions, entry.store, entry.localKeys, entry.help]),
+      [
+        ['counts', 4, 'lmdb://', 30, 'per key'],
+        ['scratch', 4, 'memory://', null, ''],
+      ],
+    );
+    assert.equal(entries[0]!.changelog, `${id}-counts-changelog`);
+    assert.ok(typeof entries[0]!.diskBytes === 'number' && entries[0]!.diskBytes > 0);
 
     const store = join(datadir, 'v1', 'tables', 'counts.lmdb');
     assert.ok(existsSync(store));
