@@ -93,8 +93,20 @@ describe('table commands', () => {
   it('reset --table names an unknown table; clean-versions keeps only the current version', async () => {
     const datadir = tempDir();
     const { app } = counting(datadir);
-    const unknown = await run(app, ['reset', '--table', 'nope']);
-    assert.equal(unknown.code, 2);
+    const errors: string[] = [];
+    const error = console.error;
+    console.error = (...args: unknown[]) => errors.push(args.join(' '));
+    try {
+      const unknown = await run(app, ['reset', '--table', 'nope']);
+      assert.equal(unknown.code, 2);
+    } finally {
+      console.error = error;
+    }
+    // --table is the command's flag, not a setting.
+    assert.match(errors.join('\n'), /^no table named nope; tables: counts, scratch$/);
+    const one = await run(counting(datadir, app.id).app, ['reset', '--table', 'counts']);
+    assert.equal(one.code, 0);
+    assert.equal(one.out, 'counts: no local state');
     for (const version of ['v1', 'v2', 'v7']) {
       mkdirSync(join(datadir, version, 'tables'), { recursive: true });
       writeFileSync(join(datadir, version, 'tables', 'x'), 'data');
