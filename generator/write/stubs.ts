@@ -144,7 +144,7 @@ export function inspectStubs(projectDir: string, planned: readonly RenderedStub[
         line: call.line,
         kind: 'orphan',
         message:
-          `orphan: ${item} is not in topology.json any more; ${build}. Delete it, or declare it again` +
+          `orphan: ${item} is not in topology.json any more; ${build}. Delete it (then run faustgen generate), or declare it again` +
           renameHint(projectDir, path, STUB_HELPERS[kind as StubKind], fresh(kind as StubKind)),
       });
     }
