@@ -217,6 +217,7 @@ export class Engine {
       admin: this.admin,
       partitioner: conf.producerPartitioner ?? undefined,
       maxOutstanding: 100_000,
+      maxRequestSize: conf.producerMaxRequestSize,
       onFatal: (error) => this.crash(error),
       beforeProduce: this.app.beforeProduce,
       ...this.sendSensors(),
