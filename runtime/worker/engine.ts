@@ -29,6 +29,7 @@ import {
 import { type BootMode, type BootSwitches, type LifecycleHooks, runsIn } from '../core/lifecycle.js';
 import type { Settings } from '../core/settings/index.js';
 import { StallWatch } from './stall-watch.js';
+import { checkRecordLimits } from './record-limits.js';
 import type { StalledPartition } from '../sensors/stall-detector.js';
 
 /** What the engine reads from its app. */
@@ -229,6 +230,13 @@ export class Engine {
       enabledFor: (topic) => this.topicByName(topic)?.deadLetterEnabled ?? conf.deadLetter,
     });
     await this.declareTopics();
+    if (boot.kafkaProducer) {
+      void checkRecordLimits({
+        admin: this.admin,
+        producerMaxRequestSize: conf.producerMaxRequestSize,
+        logger,
+      });
+    }
     for (const hooks of this.hooks()) await hooks.onStart?.();
     if (mode !== 'worker') {
       await this.declareTopics();

@@ -113,7 +113,8 @@ describe('a broker outage with two workers on the real broker', { skip, timeout:
 
     await produceCountEvents(kafka, input, { from: EVENTS / 2, to: EVENTS, keys: KEYS });
     const logs = () => workers.map((w, i) => `--- worker ${i}:\n${story(w)}`).join('\n');
-    await untilFullyCommitted(admin, appId, input, 240_000, logs);
+    const exited = () => workers.map((w, i) => w.ended() && `worker ${i} ${w.ended()}`).find(Boolean);
+    await untilFullyCommitted(admin, appId, input, 240_000, logs, exited);
     for (const [index, worker] of workers.entries()) {
       assert.equal(worker.child.exitCode, null, `worker ${index} exited:\n${story(worker)}`);
     }

@@ -12,7 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Admin, Kafka } from 'kafkajs';
+import { createTransport } from '../../runtime/transport/registry.js';
 import { DEAD_LETTER_HEADERS } from '../../runtime/worker/dead-letter.js';
+import { recordLimitProblem } from '../../runtime/worker/record-limits.js';
 import {
   brokerUrl,
   connectAdmin,
@@ -91,7 +93,10 @@ describe('oversized records among good ones', { skip, timeout: 240_000 }, () => 
     await producer.disconnect();
 
     const story = () => worker!.output.slice(-4000);
-    await untilFullyCommitted(admin, appId, input, 120_000, story);
+    await untilFullyCommitted(admin, appId, input, 120_000, story, () => {
+      const ended = worker!.ended();
+      return ended && `the worker ${ended}`;
+    });
     assert.equal(worker.child.exitCode, null, `the worker exited:\n${story()}`);
 
     const letters = await readTopic(kafka, admin, `${appId}-${input}-deadletter`);
@@ -137,5 +142,29 @@ describe('oversized records among good ones', { skip, timeout: 240_000 }, () => 
     }
     worker.kill('SIGTERM');
     assert.equal((await worker.exited(20_000)).code, 0);
+  });
+
+  it("reads the broker's message.max.bytes, and names a producerMaxRequestSize above it", async () => {
+    const transportAdmin = createTransport([brokerUrl()], {
+      clientId: 'limits-test',
+      connectionTimeoutMs: 5_000,
+      requestTimeoutMs: 5_000,
+    }).createAdmin();
+    try {
+      const value = await transportAdmin.brokerConfig!('message.max.bytes');
+      const brokerMessageMaxBytes = Number(value);
+      assert.ok(brokerMessageMaxBytes > 0, `message.max.bytes ${value}`);
+      assert.equal(
+        recordLimitProblem({ producerMaxRequestSize: brokerMessageMaxBytes, brokerMessageMaxBytes }),
+        undefined,
+      );
+      assert.match(
+        recordLimitProblem({ producerMaxRequestSize: brokerMessageMaxBytes + 1, brokerMessageMaxBytes }) ??
+          '',
+        new RegExp(`the broker accepts at most ${brokerMessageMaxBytes} \\(message.max.bytes\\)`),
+      );
+    } finally {
+      await transportAdmin.close();
+    }
   });
 });

@@ -35,11 +35,16 @@ export async function untilCommitted(
   what: string,
   timeoutMs: number,
   logs: () => string = () => '',
+  /** Says why waiting is pointless (e.g. a worker exited), to fail at once. */
+  failIf: () => string | undefined = () => undefined,
 ): Promise<Map<number, number>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const offsets = await committedOffsets(admin, groupId, topic).catch(() => new Map<number, number>());
     if (done(offsets)) return offsets;
+    const hopeless = failIf();
+    if (hopeless)
+      throw new Error(`${what}: ${hopeless}; committed ${JSON.stringify([...offsets])}\n${logs()}`);
     if (Date.now() > deadline) {
       throw new Error(
         `${what}: not reached after ${timeoutMs} ms; committed ${JSON.stringify([...offsets])}\n${logs()}`,
@@ -56,6 +61,7 @@ export async function untilFullyCommitted(
   topic: string,
   timeoutMs: number,
   logs?: () => string,
+  failIf?: () => string | undefined,
 ): Promise<Map<number, number>> {
   const ends = await highWatermarks(admin, topic);
   return untilCommitted(
@@ -66,6 +72,7 @@ export async function untilFullyCommitted(
     'every partition committed to its high watermark',
     timeoutMs,
     logs,
+    failIf,
   );
 }
 
