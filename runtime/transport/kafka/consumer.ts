@@ -62,7 +62,7 @@ import { connectError, operationError } from './errors.js';
 import { FetchGenerations } from './fetch-generations.js';
 import { setRevokeHook } from './kafkajs.js';
 import { listenForOutOfRange } from './offset-out-of-range.js';
-import { OutageBudget, outageBudgetMs } from './outage.js';
+import { isOutage, OutageBudget, outageBudgetMs } from './outage.js';
 
 /** Batches handled at once; our handler only enqueues, so this just keeps partitions from queueing. */
 export const PARTITIONS_CONSUMED_CONCURRENTLY = 16;
@@ -497,13 +497,13 @@ export class KafkaTransportConsumer implements TransportConsumer {
       this.transport.log?.('warn', `${this.what}: kafkajs restarts the consumer after: ${error.message}`);
       return;
     }
-    if (this.state === 'running' && !this.outage.exhausted) {
+    if (this.state === 'running' && isOutage(error) && !this.outage.exhausted) {
       this.rejoinLater(error);
       return;
     }
     const outage = this.outage.elapsedMs;
     const failure = operationError(
-      outage > 0
+      outage > 0 && isOutage(error)
         ? `${this.what}: crashed and kafkajs gave up (no group join for ${seconds(outage)} s, ` +
             `longer than the ${seconds(this.outage.budgetMs)} s a consumer rides out)`
         : `${this.what}: crashed and kafkajs gave up`,

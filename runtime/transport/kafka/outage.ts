@@ -11,6 +11,34 @@
  */
 import { isUnreachable } from './errors.js';
 
+/** kafkajs errors, and Kafka error types, that mean a broker or the group coordinator is away. */
+const OUTAGE_NAMES = new Set(['KafkaJSGroupCoordinatorNotFound', 'KafkaJSRequestTimeoutError']);
+const OUTAGE_TYPES = new Set([
+  'GROUP_COORDINATOR_NOT_AVAILABLE',
+  'COORDINATOR_NOT_AVAILABLE',
+  'NOT_COORDINATOR_FOR_GROUP',
+  'NOT_COORDINATOR',
+  'COORDINATOR_LOAD_IN_PROGRESS',
+  'LEADER_NOT_AVAILABLE',
+  'NOT_LEADER_FOR_PARTITION',
+  'REQUEST_TIMED_OUT',
+]);
+
+/**
+ * Whether a failure means the broker (or its group coordinator) is away, rather than a problem a
+ * rejoin cannot cure (an assignor that throws, a topic that does not exist, a refused login).
+ */
+export function isOutage(error: unknown): boolean {
+  if (isUnreachable(error)) return true;
+  let current: unknown = error;
+  for (let depth = 0; depth < 10 && current && typeof current === 'object'; depth++) {
+    const { name, type, cause } = current as { name?: string; type?: string; cause?: unknown };
+    if ((name && OUTAGE_NAMES.has(name)) || (type && OUTAGE_TYPES.has(type))) return true;
+    current = cause;
+  }
+  return false;
+}
+
 /** The least time a consumer rides out a broker outage. */
 export const MIN_OUTAGE_BUDGET_MS = 60_000;
 const FIRST_DELAY_MS = 300;

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KafkaTransportConsumer } from '../../../../../runtime/transport/kafka/consumer.js';
 import {
+  isOutage,
   MIN_OUTAGE_BUDGET_MS,
   OutageBudget,
   outageBudgetMs,
@@ -95,6 +96,18 @@ describe('retryWhileUnreachable', () => {
   });
 });
 
+describe('isOutage', () => {
+  it('tells a broker or coordinator away from failures a rejoin cannot cure', () => {
+    const named = (name: string, cause?: unknown) => Object.assign(new Error(name), { name, cause });
+    assert.equal(isOutage(unreachable()), true);
+    assert.equal(isOutage(named('KafkaJSGroupCoordinatorNotFound')), true);
+    assert.equal(isOutage(named('KafkaJSNumberOfRetriesExceeded', unreachable())), true);
+    assert.equal(isOutage(Object.assign(new Error('x'), { type: 'COORDINATOR_LOAD_IN_PROGRESS' })), true);
+    assert.equal(isOutage(new Error('the test assignor fails')), false);
+    assert.equal(isOutage(Object.assign(new Error('x'), { type: 'UNKNOWN_TOPIC_OR_PARTITION' })), false);
+  });
+});
+
 describe('KafkaTransportConsumer after kafkajs gave up', () => {
   function standIn() {
     const logs: string[] = [];
@@ -160,6 +173,16 @@ describe('KafkaTransportConsumer after kafkajs gave up', () => {
       /kafkajs gave up after: Failed to find group coordinator; rejoining in 300 ms/,
     );
     await t.consumer.stop();
+  });
+
+  it('stops at once when the failure is not an outage', async () => {
+    const t = standIn();
+    t.inside.onCrash({
+      payload: { error: new Error('the test assignor fails'), restart: false, groupId: 'g' },
+    });
+    assert.equal(t.stopped.length, 1);
+    assert.match(t.stopped[0]!.message, /crashed and kafkajs gave up: the test assignor fails/);
+    assert.equal(t.runs(), 0);
   });
 
   it('stops with the reason once the outage outlasts its budget', async () => {
