@@ -439,6 +439,15 @@ export abstract class Collection<V> {
           last = message.offset;
           continue;
         }
+        if (store.maxKeyBytes !== undefined && message.key.length > store.maxKeyBytes) {
+          // Written before tables refused such keys: it can never be stored; stopping would loop.
+          this.host.logger.error(
+            `table ${this.name}: skipped a changelog record whose key of ${message.key.length} bytes is longer than its ${store.url} store allows (${store.maxKeyBytes})`,
+            { topic: message.topic, partition, offset: message.offset },
+          );
+          last = message.offset;
+          continue;
+        }
         const changed = this.applyRecord(writer, partition, message as ChangelogRecord);
         if (changed) touched.push(changed);
         applied.push(message);
