@@ -1,5 +1,8 @@
 // Waits until a Kafka broker serves admin requests: node wait-ready.mjs <url> <timeoutMs> [pid]
-// Exit 0 when kafkajs admin.describeCluster() succeeds; 1 on timeout or when <pid> exits first.
+// Exit 0 once the broker serves: describeCluster() answers, every partition of every topic has a
+// leader (a broker restarted with many topics elects them a while after it answers), and the group
+// coordinator answers describeGroups (it loads __consumer_offsets after the start). 1 on timeout
+// or when <pid> exits first.
 import { Kafka, logLevel } from 'kafkajs';
 
 const [url, timeoutArg, pidArg] = process.argv.slice(2);
@@ -37,7 +40,15 @@ async function describeOnce() {
   const admin = kafka.admin();
   try {
     await admin.connect();
-    return await admin.describeCluster();
+    const cluster = await admin.describeCluster();
+    if (cluster.brokers.length === 0) return 'describeCluster returned no brokers';
+    const { topics } = await admin.fetchTopicMetadata();
+    for (const { name, partitions } of topics) {
+      const leaderless = partitions.filter((p) => p.leader < 0 || p.partitionErrorCode);
+      if (leaderless.length > 0) return `${name}: ${leaderless.length} partitions without a leader`;
+    }
+    await admin.describeGroups(['faustgen-wait-ready']);
+    return undefined;
   } finally {
     await admin.disconnect().catch(() => {});
   }
@@ -51,9 +62,9 @@ while (Date.now() < deadline) {
     process.exit(1);
   }
   try {
-    const cluster = await describeOnce();
-    if (cluster.brokers.length > 0) process.exit(0);
-    lastError = 'describeCluster returned no brokers';
+    const notReady = await describeOnce();
+    if (notReady === undefined) process.exit(0);
+    lastError = notReady;
   } catch (error) {
     lastError = error instanceof Error ? error.message : String(error);
   }

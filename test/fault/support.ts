@@ -4,7 +4,7 @@
  * sequence numbers, and the checks: what the sink holds (read with read_committed) and what the
  * table's changelog replays to. `npm run soak` runs the full sizes (FAUSTGEN_SOAK=full).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -71,6 +71,13 @@ export class SoakRun {
 
   async teardown(): Promise<void> {
     for (const worker of this.all) await worker.ensureStopped();
+    // FAUSTGEN_FAULT_LOGS=<dir> keeps every worker's whole output, to read what a failed run did.
+    const keep = process.env.FAUSTGEN_FAULT_LOGS;
+    if (keep) {
+      mkdirSync(keep, { recursive: true });
+      for (const [i, w] of this.all.entries())
+        writeFileSync(join(keep, `${this.appId}-worker-${i}.log`), w.output);
+    }
     await this.admin?.disconnect();
     for (const dir of this.dirs.values()) rmSync(dir, { recursive: true, force: true });
   }

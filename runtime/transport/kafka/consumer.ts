@@ -495,7 +495,7 @@ export class KafkaTransportConsumer implements TransportConsumer {
     this.generations.fetchersStopped();
     this.crashed = true;
     const { error, restart } = event.payload;
-    if (this.state === 'running') this.outage.failed();
+    if (this.state === 'running') this.outage.failed(error);
     if (restart) {
       this.transport.log?.('warn', `${this.what}: kafkajs restarts the consumer after: ${error.message}`);
       return;

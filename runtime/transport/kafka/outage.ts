@@ -39,6 +39,17 @@ export function isOutage(error: unknown): boolean {
   return false;
 }
 
+/** Whether the broker answered that its group coordinator is still loading (it is back, not ready). */
+export function isLoading(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 10 && current && typeof current === 'object'; depth++) {
+    const { type, cause } = current as { type?: string; cause?: unknown };
+    if (type === 'COORDINATOR_LOAD_IN_PROGRESS') return true;
+    current = cause;
+  }
+  return false;
+}
+
 /** The least time a consumer rides out a broker outage. */
 export const MIN_OUTAGE_BUDGET_MS = 60_000;
 const FIRST_DELAY_MS = 300;
@@ -57,9 +68,14 @@ export class OutageBudget {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Notes a failure; the outage starts with the first one since the last join. */
-  failed(): void {
-    this.since ??= this.now();
+  /**
+   * Notes a failure; the outage starts with the first one since the last join. A broker that
+   * answers "still loading" is back: the budget counts from its answer, so a restart whose
+   * coordinator takes long to load its groups does not use up what was meant for the broker away.
+   */
+  failed(error?: unknown): void {
+    if (isLoading(error)) this.since = this.now();
+    else this.since ??= this.now();
     this.attempts++;
   }
 

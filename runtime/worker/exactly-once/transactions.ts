@@ -11,6 +11,7 @@ import type {
   TopicPartition,
   TransactionalProducer,
 } from '../../transport/types.js';
+import { TransactionAbortedError } from '../../transport/transaction-aborted.js';
 import type { MessageSender } from '../producer.js';
 import { PartitionTransaction } from './partition-transaction.js';
 import { CommitSchedule } from '../../commit/commit-schedule.js';
@@ -57,13 +58,6 @@ interface Barrier {
   resolve(): void;
 }
 
-const DROPPED = (message: OutgoingMessage): RecordMetadata => ({
-  topic: message.topic,
-  partition: message.partition,
-  offset: -1,
-  timestamp: -1,
-});
-
 /**
  * Exactly-once processing on Kafka transactions, one transactional producer per input partition
  * (EOS v1, as Faust and Kafka Streams before KIP-447 do; kafkajs has no consumer group metadata):
@@ -92,6 +86,8 @@ export class ExactlyOnce implements MessageSender {
   private readonly skipping = new Set<string>();
   /** Rewound partitions: batches are dropped until one starts at or below this offset. */
   private readonly rewinds = new Map<string, number>();
+  /** Batches that found their partition's position moved back: dropped, their events come again after the abort. */
+  private readonly stale = new WeakSet<MessageBatch>();
   private generation = -1;
   /** Events of this generation and older may no longer send (their partitions were given up). */
   private closedGeneration = -1;
@@ -108,10 +104,13 @@ export class ExactlyOnce implements MessageSender {
   send(message: OutgoingMessage): Promise<RecordMetadata> {
     const event = currentEvent();
     if (!event?.fromTopic || !this.options.commits(event.topic)) return this.options.plain.send(message);
-    if (event.generation <= this.closedGeneration) return Promise.resolve(DROPPED(message));
+    // Its generation ended, or its partition was given up: the event is processed again (by the
+    // next owner). Rejected as aborted, so that tables drop its writes as they do an abort's.
     const entry = this.txns.get(tpKey(event.topic, event.partition));
-    // A partition this worker gave up: the next owner processes the event again.
-    if (!entry) return Promise.resolve(DROPPED(message));
+    if (event.generation <= this.closedGeneration || !entry) {
+      const id = transactionalId(this.options.groupId, event);
+      return Promise.reject(new TransactionAbortedError(id, 'the event belongs to a generation that ended'));
+    }
     return entry.txn.send(message);
   }
 
@@ -138,12 +137,36 @@ export class ExactlyOnce implements MessageSender {
    */
   hold(batch: MessageBatch): Promise<void> | undefined {
     const key = tpKey(batch.topic, batch.partition);
-    return this.connecting.get(key) ?? this.barriers.get(key)?.promise;
+    const waiting = this.connecting.get(key) ?? this.barriers.get(key)?.promise;
+    if (waiting) return waiting;
+    if (!this.movedBack(key, batch)) return undefined;
+    // The consumer's position moved back without a rebalance (kafkajs restarted it, an offset reset):
+    // the open transaction already holds the effects of events this batch brings again.
+    const entry = this.txns.get(key)!;
+    this.stale.add(batch);
+    const redo = this.abortAndRewind(
+      key,
+      entry.partition,
+      entry.txn,
+      `the consumer's position moved back to ${batch.messages[0]!.offset} without a rebalance`,
+    ).finally(() => this.connecting.delete(key));
+    this.connecting.set(key, redo);
+    return redo;
+  }
+
+  /** Whether a batch starts at or before an offset already delivered in this assignment, unasked. */
+  private movedBack(key: string, batch: MessageBatch): boolean {
+    const first = batch.messages[0]?.offset;
+    if (first === undefined || batch.generation !== this.generation || !this.options.commits(batch.topic))
+      return false;
+    if (!this.txns.has(key) || this.rewinds.has(key) || this.minimums.has(key)) return false;
+    return first <= this.options.trackers().tracker(batch.topic, batch.partition).lastDeliveredOffset();
   }
 
   /** False for batches fetched before a rewind (their events come again from the committed offset). */
   admit(batch: MessageBatch): boolean {
     if (!this.options.commits(batch.topic)) return true;
+    if (this.stale.delete(batch)) return false;
     const key = tpKey(batch.topic, batch.partition);
     const first = batch.messages[0]?.offset;
     const minimum = this.minimums.get(key);
@@ -177,6 +200,12 @@ export class ExactlyOnce implements MessageSender {
    * they left open aborted.
    */
   async assigned(assignment: TopicPartition[], generation: number): Promise<void> {
+    const previous = this.generation;
+    // A join no revoke came before (the consumer crashed and rejoined, e.g. after a broker outage):
+    // the kept partitions are read again from the group's committed offsets, so what their open
+    // transactions hold is redone. Those transactions are aborted; the old events' sends dropped.
+    const unrevoked = previous >= 0 && previous !== generation && this.closedGeneration < previous;
+    if (unrevoked) this.closedGeneration = previous;
     this.generation = generation;
     this.committed = new Map();
     this.startOffsets = new Map();
@@ -188,7 +217,10 @@ export class ExactlyOnce implements MessageSender {
       if (this.options.commits(tp.topic)) wanted.set(tpKey(tp.topic, tp.partition), tp);
     const closing: Promise<void>[] = [];
     for (const [key, entry] of this.txns) {
-      if (wanted.has(key)) continue;
+      if (wanted.has(key)) {
+        if (unrevoked) this.restartKept(key, entry);
+        continue;
+      }
       this.txns.delete(key);
       closing.push(this.discard(entry.txn, 'the partition was given up'));
     }
@@ -209,6 +241,26 @@ export class ExactlyOnce implements MessageSender {
       this.connecting.set(key, connected);
     }
     await Promise.all(closing);
+  }
+
+  /** Aborts a kept partition's open transaction and fences its producer; its batches wait meanwhile. */
+  private restartKept(
+    key: string,
+    { partition, txn }: { partition: TopicPartition; txn: PartitionTransaction },
+  ): void {
+    const where = `${partition.topic}[${partition.partition}]`;
+    this.options.logger.warn(
+      `exactly-once: the consumer rejoined its group without giving up ${where} first; aborting its open transaction`,
+    );
+    const restarted = this.discard(txn, 'the consumer rejoined without a revoke', false)
+      .then(() => this.restartProducer(txn, where))
+      .then(async (ok) => {
+        if (!ok) return;
+        const committed = await this.committedOffset(partition).catch(() => -1);
+        if (committed >= 0) this.minimums.set(key, committed);
+      })
+      .finally(() => this.connecting.delete(key));
+    this.connecting.set(key, restarted);
   }
 
   /**
@@ -331,7 +383,7 @@ export class ExactlyOnce implements MessageSender {
         await txn.commit(this.options.groupId, commitOffset);
       } catch (error) {
         if (commitOffset) this.options.onCommitError?.([commitOffset], error);
-        await this.abortAndRewind(key, partition, txn, error);
+        await this.abortAndRewind(key, partition, txn, `its commit failed: ${(error as Error).message}`);
         return undefined;
       }
       if (!commitOffset) return undefined;
@@ -353,7 +405,7 @@ export class ExactlyOnce implements MessageSender {
     key: string,
     partition: TopicPartition,
     txn: PartitionTransaction,
-    error: unknown,
+    reason: string,
   ): Promise<void> {
     const { logger } = this.options;
     const where = `${partition.topic}[${partition.partition}]`;
@@ -362,9 +414,9 @@ export class ExactlyOnce implements MessageSender {
       .tracker(partition.topic, partition.partition)
       .lastDeliveredOffset();
     logger.warn(
-      `exactly-once: the commit of ${where} failed (${(error as Error).message}); aborting it and processing again from the committed offset`,
+      `exactly-once: ${where}: ${reason}; aborting its transaction and processing again from the committed offset`,
     );
-    await this.discard(txn, `its commit failed: ${(error as Error).message}`, false);
+    await this.discard(txn, reason, false);
     if (!(await this.restartProducer(txn, where))) return;
     // A producer that fenced ours may have committed further than we did.
     const groupCommitted = await this.committedOffset(partition).catch(() => -1);

@@ -30,6 +30,23 @@ describe('OutageBudget', () => {
     assert.equal(outageBudgetMs({ sessionTimeoutMs: 90_000, rebalanceTimeoutMs: 10_000 }), 90_000);
   });
 
+  it('counts from the answer of a broker whose coordinator is still loading (it is back)', () => {
+    let now = 0;
+    const outage = new OutageBudget(60_000, () => now);
+    outage.failed(unreachable());
+    now = 50_000;
+    const loading = Object.assign(new Error('The coordinator is loading'), {
+      type: 'COORDINATOR_LOAD_IN_PROGRESS',
+    });
+    outage.failed(new Error('kafkajs gave up', { cause: loading }));
+    now = 100_000;
+    outage.failed(unreachable());
+    assert.equal(outage.exhausted, false);
+    assert.equal(outage.elapsedMs, 50_000);
+    now = 111_000;
+    assert.equal(outage.exhausted, true);
+  });
+
   it('starts at the first failure, backs off from 300 ms to 5 s, ends at a join', () => {
     let now = 1_000;
     const outage = new OutageBudget(20_000, () => now);
