@@ -34,6 +34,8 @@ export interface InitResult {
   readonly written: readonly string[];
   readonly generate: GenerateResult | undefined;
   readonly errors: readonly TopologyError[];
+  /** The topology file's text when it has errors, for their code frames. */
+  readonly topologyText?: string;
 }
 
 /** The files of the project template (templates/project/), rendered with these values. */
@@ -116,7 +118,7 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
   const faustgen = faustgenDependency(options.faustgen, projectDir, root);
   const loaded = loadTopology(topologySource);
   if (loaded.topology === undefined || loaded.text === undefined) {
-    return { projectDir, written: [], generate: undefined, errors: loaded.errors };
+    return { projectDir, written: [], generate: undefined, errors: loaded.errors, topologyText: loaded.text };
   }
 
   const own = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {

@@ -39,6 +39,8 @@ export type GenerateStatus = 'invalid' | 'breaking' | 'drift' | 'up-to-date' | '
 export interface GenerateResult {
   readonly status: GenerateStatus;
   readonly topologyFile: string;
+  /** The topology file's text, for code frames of its errors (undefined when it could not be read). */
+  readonly topologyText: string | undefined;
   readonly hash: string | undefined;
   readonly errors: readonly TopologyError[];
   readonly breaking: readonly BreakingChange[];
@@ -88,7 +90,14 @@ export async function generateProject(options: GenerateOptions): Promise<Generat
   const projectDir = resolve(options.projectDir);
   const topologyFile = options.topologyFile ?? join(projectDir, DEFAULT_TOPOLOGY_FILE);
   const loaded = loadTopology(topologyFile);
-  const base = { topologyFile, errors: loaded.errors, breaking: [], changes: [], stubProblems: [] };
+  const base = {
+    topologyFile,
+    topologyText: loaded.text,
+    errors: loaded.errors,
+    breaking: [],
+    changes: [],
+    stubProblems: [],
+  };
   if (loaded.topology === undefined) return { ...base, status: 'invalid', hash: undefined };
   const topology = loaded.topology;
 
