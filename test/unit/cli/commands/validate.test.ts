@@ -54,13 +54,13 @@ describe('faustgen validate', () => {
       ),
       run.stderr,
     );
-    assert.doesNotMatch(run.stderr, /\u001b\[/);
+    assert.equal(run.stderr.includes('\u001b['), false);
   });
 
   it('colours the report with FORCE_COLOR and not with NO_COLOR', () => {
     const file = join(CORPUS_DIR, 'fg3002-unknown-topic.json');
-    assert.match(validateWith({ FORCE_COLOR: '1' }, file).stderr, /\u001b\[31mFG3002\u001b\[39m/);
-    assert.doesNotMatch(validateWith({ FORCE_COLOR: '1', NO_COLOR: '1' }, file).stderr, /\u001b\[/);
+    assert.ok(validateWith({ FORCE_COLOR: '1' }, file).stderr.includes('\u001b[31mFG3002\u001b[39m'));
+    assert.equal(validateWith({ FORCE_COLOR: '1', NO_COLOR: '1' }, file).stderr.includes('\u001b['), false);
   });
 
   it('reads ./topology.json by default and reports a missing file', () => {

@@ -77,7 +77,7 @@ describe('codeFrame', () => {
   it('shows tabs as spaces and control characters as a replacement character', () => {
     const text = '{\n\t"a": "x\u0007"\n}';
     const frame = codeFrame(text, errorAt(text, '"x'), { color: false });
-    assert.match(frame, /> 2 \|  "a": "x\ufffd"\n {4}\| {7}\^/);
+    assert.match(frame, /> 2 \| {2}"a": "x\ufffd"\n {4}\| {7}\^/);
   });
 
   it('is empty when the position is not in the text', () => {
@@ -98,7 +98,7 @@ describe('renderTopologyError', () => {
     );
     assert.equal(lines.at(-1), '    fix: name a topic declared under "topics"');
     assert.ok(out.includes('> 4 |'));
-    assert.doesNotMatch(out, /\u001b/);
+    assert.equal(out.includes('\u001b'), false);
   });
 
   it('colours code, pointer, marker and underline on a terminal', () => {
