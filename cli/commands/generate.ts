@@ -5,6 +5,10 @@ import { PROJECT_TEMPLATE_DIR } from '../../generator/emit/templates.js';
 import { DEFAULT_TOPOLOGY_FILE } from '../../generator/topology/index.js';
 import { exitCodeOf, type GenerateResult, generateProject } from '../../generator/write/project.js';
 import { reportLines } from '../../generator/write/report.js';
+import { wantsColor } from '../support/color.js';
+
+/** What `generate --json` prints: the result without the topology's text, and the exit code. */
+export type GenerateJson = Omit<GenerateResult, 'topologyText'> & { readonly exitCode: number };
 
 export default class Generate extends Command {
   static override summary = 'Generate src/generated/ and missing stubs from topology.json.';
@@ -12,13 +16,16 @@ export default class Generate extends Command {
     'src/generated/ is rewritten (stale files removed); stubs in src/agents/, src/tasks/, src/timers/, src/crontabs/ ' +
     'and src/services/ are created when missing and never overwritten. Exit codes: 0 done or up to date, ' +
     '1 invalid topology, (with --check) files out of date, or src/codecs.ts missing a declared codec, ' +
-    '3 breaking change refused.';
+    '3 breaking change refused. Errors show the lines of the topology around them (in colour on a terminal); ' +
+    '--json prints the result for machines.';
   static override examples = [
     '<%= config.bin %> generate',
     '<%= config.bin %> generate --check',
+    '<%= config.bin %> generate --check --json',
     '<%= config.bin %> generate --watch',
     '<%= config.bin %> generate --topology path/to/topology.json --allow-breaking',
   ];
+  static override enableJsonFlag = true;
   static override flags = {
     topology: Flags.string({ description: 'the topology file', default: DEFAULT_TOPOLOGY_FILE }),
     dir: Flags.string({ description: 'the project folder', default: '.' }),
@@ -33,8 +40,14 @@ export default class Generate extends Command {
     }),
   };
 
-  async run(): Promise<void> {
+  async run(): Promise<GenerateJson | undefined> {
     const { flags } = await this.parse(Generate);
+    if (flags.watch && this.jsonEnabled()) {
+      // Not this.error(): under --json oclif turns any error into exit code 1.
+      process.stderr.write('generate: --json prints one result: it cannot --watch\n');
+      process.exitCode = 2;
+      return undefined;
+    }
     const projectDir = resolve(flags.dir);
     const topologyFile = resolve(projectDir, flags.topology);
     const once = async (): Promise<GenerateResult> => {
@@ -44,17 +57,20 @@ export default class Generate extends Command {
         check: flags.check,
         allowBreaking: flags['allow-breaking'],
       });
-      const { out, err } = reportLines(result, flags.check);
+      const { out, err } = reportLines(result, flags.check, { color: wantsColor(process.stderr) });
       for (const line of out) this.log(line);
       for (const line of err) this.logToStderr(line);
       return result;
     };
     const first = await once();
     if (!flags.watch) {
-      process.exitCode = exitCodeOf(first);
-      return;
+      const exitCode = exitCodeOf(first);
+      process.exitCode = exitCode;
+      const { topologyText: _forPeople, ...result } = first;
+      return { ...result, exitCode };
     }
     await this.watchAndRegenerate(projectDir, topologyFile, once);
+    return undefined;
   }
 
   private watchAndRegenerate(

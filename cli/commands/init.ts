@@ -1,16 +1,18 @@
 import { relative } from 'node:path';
 import { Args, Command, Flags } from '@oclif/core';
-import { formatTopologyError } from '../../generator/topology/index.js';
 import { initProject } from '../../generator/project/init.js';
+import { topologyErrorLines } from '../../generator/topology/index.js';
 import { EXIT_CODES } from '../../generator/write/project.js';
 import { reportLines } from '../../generator/write/report.js';
+import { wantsColor } from '../support/color.js';
 
 export default class Init extends Command {
   static override summary =
     'Create a project from a topology file (the example when none is given), then generate it.';
   static override description =
     'Writes package.json (depending on faustgen), tsconfig.json, topology.json, src/main.ts, a test on the broker-free ' +
-    'test driver and a CI workflow that runs `faustgen generate --check`, the build and the tests; then runs ' +
+    'test driver, biome.json (the formatter generate prints with) and a CI workflow that runs `faustgen generate --check`, ' +
+    'the format check, the build and the tests; then runs ' +
     '`faustgen generate`. Without --topology the project is the payments example with implemented stubs.';
   static override examples = [
     '<%= config.bin %> init payments-app',
@@ -41,7 +43,11 @@ export default class Init extends Command {
       return;
     }
     if (result.errors.length > 0 || result.generate === undefined) {
-      for (const error of result.errors) this.logToStderr(formatTopologyError(error));
+      for (const line of topologyErrorLines(result.errors, result.topologyText, {
+        color: wantsColor(process.stderr),
+      })) {
+        this.logToStderr(line);
+      }
       this.logToStderr('nothing was written: fix the topology file first');
       process.exitCode = 1;
       return;

@@ -1,11 +1,12 @@
 import { Args, Command } from '@oclif/core';
 import {
   DEFAULT_TOPOLOGY_FILE,
-  formatTopologyError,
   loadTopology,
   type Topology,
   type TopologyError,
+  topologyErrorLines,
 } from '../../generator/topology/index.js';
+import { wantsColor } from '../support/color.js';
 
 export interface ValidateResult {
   file: string;
@@ -36,7 +37,9 @@ export default class Validate extends Command {
   static override summary = 'Check a topology file and report every error in it.';
   static override description =
     'Reports each error with file:line:column, its code (docs/topology.md lists them), the JSON pointer of the value, ' +
-    'what is wrong and how to fix it. Exits 0 when the file is valid and 1 when it is not.';
+    'what is wrong, the lines of the file around it and how to fix it (in colour on a terminal; NO_COLOR turns ' +
+    'colour off, FORCE_COLOR on). --json prints the result for machines. Exits 0 when the file is valid and 1 ' +
+    'when it is not.';
   static override examples = [
     '<%= config.bin %> validate',
     '<%= config.bin %> validate path/to/topology.json',
@@ -49,13 +52,15 @@ export default class Validate extends Command {
 
   async run(): Promise<ValidateResult> {
     const { args } = await this.parse(Validate);
-    const { file, topology, errors } = loadTopology(args.file);
+    const { file, text, topology, errors } = loadTopology(args.file);
     const result: ValidateResult = { file, valid: errors.length === 0, errors: [...errors] };
     if (topology !== undefined) {
       this.log(`${file} is valid: app ${topology.app.id} v${topology.app.version}; ${summary(topology)}`);
     } else {
-      for (const error of errors) this.logToStderr(formatTopologyError(error));
-      this.logToStderr(`${file}: ${errors.length} error${errors.length === 1 ? '' : 's'}`);
+      for (const line of topologyErrorLines(errors, text, { color: wantsColor(process.stderr) })) {
+        this.logToStderr(line);
+      }
+      this.logToStderr(`\n${file}: ${errors.length} error${errors.length === 1 ? '' : 's'}`);
       // Set, not this.exit(1): --json still prints the result.
       process.exitCode = 1;
     }

@@ -16,6 +16,7 @@ import { Templates } from './templates.js';
 
 export interface RenderedFile {
   readonly path: string;
+  /** As the templates and emitters print it; generate formats it with biome (emit/printer.ts). */
   readonly content: string;
 }
 

@@ -6,6 +6,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { applyEdits, modify } from 'jsonc-parser';
+import { biomeVersion } from '../emit/printer.js';
 import { packageRoot, Templates } from '../emit/templates.js';
 import { DEFAULT_TOPOLOGY_FILE, loadTopology, type TopologyError } from '../topology/index.js';
 import { type GenerateResult, generateProject } from '../write/project.js';
@@ -33,6 +34,8 @@ export interface InitResult {
   readonly written: readonly string[];
   readonly generate: GenerateResult | undefined;
   readonly errors: readonly TopologyError[];
+  /** The topology file's text when it has errors, for their code frames. */
+  readonly topologyText?: string;
 }
 
 /** The files of the project template (templates/project/), rendered with these values. */
@@ -40,6 +43,7 @@ const PROJECT_FILES: readonly [template: string, target: string][] = [
   ['project/package.json.hbs', 'package.json'],
   ['project/tsconfig.json.hbs', 'tsconfig.json'],
   ['project/gitignore.hbs', '.gitignore'],
+  ['project/biome.json.hbs', 'biome.json'],
   ['project/src/main.ts.hbs', 'src/main.ts'],
   ['project/.github/workflows/ci.yml.hbs', '.github/workflows/ci.yml'],
 ];
@@ -114,10 +118,11 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
   const faustgen = faustgenDependency(options.faustgen, projectDir, root);
   const loaded = loadTopology(topologySource);
   if (loaded.topology === undefined || loaded.text === undefined) {
-    return { projectDir, written: [], generate: undefined, errors: loaded.errors };
+    return { projectDir, written: [], generate: undefined, errors: loaded.errors, topologyText: loaded.text };
   }
 
   const own = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
     devDependencies?: Record<string, string>;
   };
   const values = {
@@ -125,6 +130,8 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
     faustgen,
     typescript: own.devDependencies?.typescript ?? '~5.9.3',
     typesNode: own.devDependencies?.['@types/node'] ?? '^20.0.0',
+    // Exactly the biome generate prints with, so the project's formatter agrees with the generator.
+    biome: biomeVersion(),
     agentNames: JSON.stringify(Object.keys(loaded.topology.agents).sort())
       .replace(/"/g, "'")
       .replace(/','/g, "', '"),

@@ -27,4 +27,5 @@ export {
   topologySchema,
 } from './schema.js';
 export { renderTopologyDoc } from './docs.js';
+export { codeFrame, type FrameOptions, renderTopologyError, topologyErrorLines } from './frame.js';
 export * from './types.js';

@@ -5,7 +5,8 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { renderTopology } from '../emit/generate.js';
+import { type RenderedStub, renderTopology } from '../emit/generate.js';
+import { printSources } from '../emit/printer.js';
 import { sha256 } from '../plan/hash.js';
 import { GENERATED_DIR, MANIFEST_FILE } from '../plan/plan.js';
 import { DEFAULT_TOPOLOGY_FILE, loadTopology, type TopologyError } from '../topology/index.js';
@@ -38,6 +39,8 @@ export type GenerateStatus = 'invalid' | 'breaking' | 'drift' | 'up-to-date' | '
 export interface GenerateResult {
   readonly status: GenerateStatus;
   readonly topologyFile: string;
+  /** The topology file's text, for code frames of its errors (undefined when it could not be read). */
+  readonly topologyText: string | undefined;
   readonly hash: string | undefined;
   readonly errors: readonly TopologyError[];
   readonly breaking: readonly BreakingChange[];
@@ -87,7 +90,14 @@ export async function generateProject(options: GenerateOptions): Promise<Generat
   const projectDir = resolve(options.projectDir);
   const topologyFile = options.topologyFile ?? join(projectDir, DEFAULT_TOPOLOGY_FILE);
   const loaded = loadTopology(topologyFile);
-  const base = { topologyFile, errors: loaded.errors, breaking: [], changes: [], stubProblems: [] };
+  const base = {
+    topologyFile,
+    topologyText: loaded.text,
+    errors: loaded.errors,
+    breaking: [],
+    changes: [],
+    stubProblems: [],
+  };
   if (loaded.topology === undefined) return { ...base, status: 'invalid', hash: undefined };
   const topology = loaded.topology;
 
@@ -99,13 +109,30 @@ export async function generateProject(options: GenerateOptions): Promise<Generat
     return { ...base, status: 'breaking', hash, breaking };
   }
 
-  // Writing changes none of these: new stubs are fresh, and orphans are never touched.
-  const stubProblems = inspectStubs(projectDir, rendered.stubs);
-  const orphans = stubProblems.filter((problem) => problem.kind === 'orphan').map((problem) => problem.file);
-  const generated = [
+  // One biome run prints every generated file and every stub (inspectStubs compares stubs with what
+  // is on disk to tell untouched ones from edited ones). The orphans tsconfig depends on that
+  // inspection: it is printed here for no orphans, the usual case, and again when there are some.
+  const printed = printSources([
     ...rendered.files,
-    { path: ORPHANS_TSCONFIG, content: renderOrphansTsconfig(rendered.plan.context.header, orphans) },
-  ];
+    ...rendered.stubs,
+    { path: ORPHANS_TSCONFIG, content: renderOrphansTsconfig(rendered.plan.context.header, []) },
+  ]);
+  const printedFiles = printed.slice(0, rendered.files.length);
+  const stubs: RenderedStub[] = rendered.stubs.map((stub, i) => ({
+    ...stub,
+    content: printed[rendered.files.length + i]!.content,
+  }));
+
+  // Writing changes none of these: new stubs are fresh, and orphans are never touched.
+  const stubProblems = inspectStubs(projectDir, stubs);
+  const orphans = stubProblems.filter((problem) => problem.kind === 'orphan').map((problem) => problem.file);
+  const orphansTsconfig =
+    orphans.length === 0
+      ? printed[printed.length - 1]!
+      : printSources([
+          { path: ORPHANS_TSCONFIG, content: renderOrphansTsconfig(rendered.plan.context.header, orphans) },
+        ])[0]!;
+  const generated = [...printedFiles, orphansTsconfig];
   const manifest: Manifest = {
     generator: 'faustgen',
     topologyHash: hash,
@@ -128,7 +155,7 @@ export async function generateProject(options: GenerateOptions): Promise<Generat
       changes.push({ path, action: 'remove' });
     }
   }
-  for (const stub of rendered.stubs) {
+  for (const stub of stubs) {
     if (!existsSync(join(projectDir, stub.path))) changes.push({ path: stub.path, action: 'create-stub' });
   }
 
@@ -143,7 +170,7 @@ export async function generateProject(options: GenerateOptions): Promise<Generat
     };
   }
 
-  const contentOf = new Map([...outputs, ...rendered.stubs].map((file) => [file.path, file.content]));
+  const contentOf = new Map([...outputs, ...stubs].map((file) => [file.path, file.content]));
   for (const change of changes) {
     const target = join(projectDir, change.path);
     if (change.action === 'remove') {

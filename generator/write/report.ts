@@ -1,5 +1,5 @@
 /** How `faustgen generate` prints a result. */
-import { formatTopologyError } from '../topology/index.js';
+import { topologyErrorLines } from '../topology/index.js';
 import type { GenerateResult } from './project.js';
 
 export interface ReportLines {
@@ -7,12 +7,21 @@ export interface ReportLines {
   readonly err: string[];
 }
 
-export function reportLines(result: GenerateResult, check: boolean): ReportLines {
+export interface ReportOptions {
+  /** ANSI colours in the errors' code frames (for a terminal). */
+  readonly color?: boolean;
+}
+
+export function reportLines(
+  result: GenerateResult,
+  check: boolean,
+  options: ReportOptions = {},
+): ReportLines {
   const out: string[] = [];
   const err: string[] = [];
   switch (result.status) {
     case 'invalid':
-      for (const error of result.errors) err.push(formatTopologyError(error));
+      err.push(...topologyErrorLines(result.errors, result.topologyText, { color: options.color ?? false }));
       err.push(
         `${result.topologyFile}: ${result.errors.length} error${result.errors.length === 1 ? '' : 's'}; nothing was written`,
       );
