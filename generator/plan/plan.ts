@@ -5,7 +5,14 @@
  */
 import {
   type AgentDef,
+  agentIdent,
+  baseTableIdent,
+  channelIdent,
+  GENERATED_NAMES,
   identifierOf,
+  stubLocal,
+  tableIdent,
+  topicIdent,
   type JobAccess,
   type ParamType,
   type RouteDef,
@@ -56,34 +63,10 @@ export const STUB_HELPERS: Readonly<Record<StubKind, string>> = {
   views: 'defineRoute',
 };
 
-/**
- * Type names the generated helpers declare (and src/generated/index.ts re-exports next to the
- * models): a model cannot have one of these names.
- */
-export const GENERATED_TYPE_NAMES: readonly string[] = ['AgentTypes', 'RouteTypes'];
-
-/** The functions helpers.ts binds to the topology's maps (stubs and the wiring import them). */
-export const GENERATED_HELPERS: readonly string[] = [
-  'agentAccess',
-  'agentContext',
-  'crontabAccess',
-  'crontabContext',
-  'defineAgent',
-  'defineCrontab',
-  'defineRoute',
-  'defineService',
-  'defineTask',
-  'defineTimer',
-  'routeAccess',
-  'routeContext',
-  'routeRequest',
-  'serviceAccess',
-  'serviceContext',
-  'taskAccess',
-  'taskContext',
-  'timerAccess',
-  'timerContext',
-];
+/** The functions and maps helpers.ts declares (stubs and the wiring import them). */
+export const GENERATED_HELPERS: readonly string[] = [...GENERATED_NAMES].filter((name) =>
+  /^(define|[a-z]+(Access|Context)$|routeRequest$)/.test(name),
+);
 
 /** faustgen's names, in generated code, go through this namespace (no model name can clash with them). */
 export const RUNTIME_NAMESPACE = 'fg';
@@ -195,12 +178,7 @@ export interface PagePlan {
   readonly options: string;
 }
 
-export const topicIdent = (name: string) => `${identifierOf(name)}Topic`;
-export const channelIdent = (name: string) => `${identifierOf(name)}Channel`;
-export const tableIdent = (name: string) => `${identifierOf(name)}Table`;
-export const agentIdent = (name: string) => `${identifierOf(name)}Agent`;
-/** The plain table under a windowed table (what key-owned routes locate keys with). */
-export const baseTableIdent = (name: string) => `${identifierOf(name)}TableBase`;
+export { agentIdent, baseTableIdent, channelIdent, tableIdent, topicIdent };
 
 const PARAM_TS: Readonly<Record<ParamType, string>> = {
   string: 'string',
@@ -306,7 +284,6 @@ function templateContext(topology: Topology, hash: string): TemplateContext {
       },
       indent,
     );
-  const stubLocal = (name: string, suffix: string) => `${identifierOf(name)}${suffix}`;
 
   const sourceOf = (agent: AgentDef) =>
     'topic' in agent.source ? topicIdent(agent.source.topic) : channelIdent(agent.source.channel);
@@ -330,7 +307,7 @@ function templateContext(topology: Topology, hash: string): TemplateContext {
       quoted: quote(agent.name),
       ident: agentIdent(agent.name),
       stubImport: `../agents/${agent.name}.js`,
-      stubLocal: stubLocal(agent.name, 'Stub'),
+      stubLocal: stubLocal('agents', agent.name),
       source: sourceOf(agent),
       options: literal({
         name: agent.name,
@@ -347,7 +324,7 @@ function templateContext(topology: Topology, hash: string): TemplateContext {
     name,
     quoted: quote(name),
     stubImport: `../${kind}/${name}.js`,
-    stubLocal: stubLocal(name, kind === 'services' ? 'Service' : 'Job'),
+    stubLocal: stubLocal(STUB_SECTIONS[kind], name),
     access: accessOf(access, 2),
     registration,
   });
@@ -373,7 +350,7 @@ function templateContext(topology: Topology, hash: string): TemplateContext {
   const services = Object.values(topology.services).map((s) => job('services', s.name, s, ''));
 
   const routes = Object.values(topology.routes).map((route): RoutePlan => {
-    const local = stubLocal(route.name, 'View');
+    const local = stubLocal('routes', route.name);
     const body = route.request !== undefined && route.request in topology.models ? route.request : undefined;
     const call = `${local}.handler(routeRequest(request, reply${body !== undefined ? `, fg.validBody(${body}, request.body)` : ''}), routeContext(${quote(route.name)}))`;
     let handler = `(request, reply) =>\n      ${call}`;

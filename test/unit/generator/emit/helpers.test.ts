@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ts } from 'ts-morph';
 import { renderTopology } from '../../../../generator/emit/generate.js';
-import { parseTopology, type Topology } from '../../../../generator/topology/index.js';
+import { GENERATED_NAMES, parseTopology, type Topology } from '../../../../generator/topology/index.js';
 import { EXAMPLE_TEXT } from '../support.js';
 
 function load(text: string): Topology {
@@ -86,6 +86,24 @@ describe('generated helpers.ts', () => {
       'types RouteTypes',
       'binding fg.routeStubs',
     ]);
+  });
+
+  it('declares only names the topology checks keep items from taking', async () => {
+    const code = await helpersOf(EXAMPLE_TEXT);
+    const file = ts.createSourceFile('helpers.ts', code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+    const names: string[] = [];
+    const collect = (node: ts.Node): void => {
+      if (ts.isInterfaceDeclaration(node) || ts.isBindingElement(node) || ts.isVariableDeclaration(node)) {
+        if (node.name !== undefined && ts.isIdentifier(node.name)) names.push(node.name.text);
+      }
+      ts.forEachChild(node, collect);
+    };
+    collect(file);
+    assert.equal(names.length, 21, names.join(', '));
+    assert.deepEqual(
+      names.filter((name) => !GENERATED_NAMES.has(name)),
+      [],
+    );
   });
 
   it('is small: what a topology without items gets is the bindings alone', async () => {
