@@ -210,7 +210,7 @@ export function stubPath(kind: StubKind, name: string): string {
 export function planGeneration(topology: Topology): GenerationPlan {
   const hash = topologyHash(topology);
   const generated: PlannedFile[] = [
-    { path: `${GENERATED_DIR}/models.ts`, template: 'models' },
+    { path: `${GENERATED_DIR}/models.ts`, template: 'models', module: './models.js' },
     { path: `${GENERATED_DIR}/app.ts`, template: 'generated/app.ts.hbs', module: './app.js' },
     { path: `${GENERATED_DIR}/topics.ts`, template: 'generated/topics.ts.hbs', module: './topics.js' },
     { path: `${GENERATED_DIR}/tables.ts`, template: 'generated/tables.ts.hbs', module: './tables.js' },

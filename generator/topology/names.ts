@@ -110,7 +110,6 @@ export function generatedIdentifiers(section: NamedSection, name: string): reado
 export const GENERATED_NAMES: ReadonlySet<string> = new Set([
   'app',
   'fg',
-  'model',
   'TOPOLOGY_HASH',
   'AgentTypes',
   'RouteTypes',

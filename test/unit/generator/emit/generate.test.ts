@@ -35,7 +35,7 @@ describe('renderTopology', () => {
     const models = (await renderTopology(load(EXAMPLE_TEXT))).files.find((f) => f.path.endsWith('models.ts'));
     const code = models?.content ?? '';
     assert.match(code, /export interface Payment \{[^}]*merchant: Merchant/s);
-    assert.match(code, /export const Payment = model<Payment>\('Payment'/);
+    assert.match(code, /export const Payment = fg\.model<Payment>\('Payment'/);
     assert.ok(code.indexOf('export const Merchant =') < code.indexOf('export const Payment ='));
     assert.match(code, /schemas: \{ Merchant: Merchant \}/);
     assert.match(code, /model<AccountTotal>\([^;]*includeMetadata: false[^;]*\);/s);
