@@ -17,6 +17,29 @@ export {
 } from './agents/rpc/index.js';
 export type { SupervisorStrategy } from './agents/supervisor.js';
 export { App, type KeyOf, type ValueOf } from './app/app.js';
+export {
+  type AccessMap,
+  type AgentStubContext,
+  type AgentStubHandler,
+  type AgentStubTypes,
+  agentStubs,
+  type JobStubContext,
+  type JobStubHandler,
+  jobStubs,
+  type RouteRequest,
+  type RouteStubHandler,
+  type RouteStubTypes,
+  routeStubs,
+  type ServiceDefinition,
+  type ServiceStub,
+  serviceStubs,
+  type SourceValue,
+  type StreamOf,
+  type StubAccess,
+  type StubApp,
+  type StubDefinition,
+  validBody,
+} from './app/stubs.js';
 export { DEAD_LETTER_HEADERS, deadLetterTopicName } from './worker/dead-letter.js';
 export { Channel, type ChannelOptions } from './channels/channel.js';
 export { Event, type EventOrigin } from './streams/event.js';

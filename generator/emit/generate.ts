@@ -11,6 +11,7 @@ import {
 } from '../plan/plan.js';
 import type { Topology } from '../topology/index.js';
 import { normalizeSource } from './format.js';
+import { withImports } from './imports.js';
 import { emitModels } from './models.js';
 import { Templates } from './templates.js';
 
@@ -52,7 +53,8 @@ export async function renderTopology(topology: Topology, options: RenderOptions 
       file.template === 'models'
         ? await emitModels(topology, plan.context.header)
         : templates.render(file.template, plan.context);
-    files.push({ path: file.path, content: normalizeSource(content) });
+    const imported = file.module === undefined ? content : withImports(content, plan.imports, file.module);
+    files.push({ path: file.path, content: normalizeSource(imported) });
   }
   const stubs = plan.stubs.map((stub): RenderedStub => {
     const item = topology[STUB_SECTIONS[stub.kind]][stub.name] as { description?: string; source?: object };

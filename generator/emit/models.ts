@@ -1,7 +1,7 @@
 /**
  * The model file: a TypeScript type per model (json-schema-to-typescript) and its `model()`
  * declaration with the schema, namespace and the models its `$ref`s name. Models are declared
- * after the ones they refer to.
+ * after the ones they refer to. faustgen's names go through `fg.`; the import is computed (imports.ts).
  */
 import { compile } from 'json-schema-to-typescript';
 import { toSafeString } from 'json-schema-to-typescript/dist/src/utils.js';
@@ -179,7 +179,6 @@ export async function emitModels(topology: Topology, header: string): Promise<st
   const cyclic = inCycles(topology);
   const types = await Promise.all(models.map((model) => modelType(model, topology)));
   const parts = [header, ''];
-  if (models.length > 0) parts.push("import { model } from 'faustgen';", '');
   models.forEach((model, index) => {
     parts.push(types[index] as string, '');
     const options = {
@@ -195,9 +194,9 @@ export async function emitModels(topology: Topology, header: string): Promise<st
             : Object.fromEntries(model.references.map((ref) => [ref, raw(ref)])),
     };
     // A model in a cycle names models declared after it, so its type cannot be inferred.
-    const annotation = cyclic.has(model.name) ? `: import('faustgen').Model<${model.name}>` : '';
+    const annotation = cyclic.has(model.name) ? `: fg.Model<${model.name}>` : '';
     parts.push(
-      `export const ${model.name}${annotation} = model<${model.name}>(${quote(model.name)}, ${blockLiteral(
+      `export const ${model.name}${annotation} = fg.model<${model.name}>(${quote(model.name)}, ${blockLiteral(
         model.schema as Record<string, unknown>,
         0,
       )}, ${literal(options)});`,

@@ -5,10 +5,15 @@
  */
 import {
   type AgentDef,
+  agentIdent,
+  baseTableIdent,
+  channelIdent,
+  GENERATED_NAMES,
   identifierOf,
+  stubLocal,
+  tableIdent,
+  topicIdent,
   type JobAccess,
-  type JsonValue,
-  type ModelDef,
   type ParamType,
   type RouteDef,
   type TableDef,
@@ -58,36 +63,30 @@ export const STUB_HELPERS: Readonly<Record<StubKind, string>> = {
   views: 'defineRoute',
 };
 
-/**
- * Type names the generated helpers declare (and src/generated/index.ts re-exports next to the
- * models): a model cannot have one of these names. The topology checks should refuse them.
- */
-export const GENERATED_TYPE_NAMES: readonly string[] = [
-  'Access',
-  'AgentDefinition',
-  'AgentName',
-  'AgentStubContext',
-  'AgentStubHandler',
-  'AgentTypes',
-  'JobDefinition',
-  'JobStubContext',
-  'JobStubHandler',
-  'RouteDefinition',
-  'RouteName',
-  'RouteRequest',
-  'RouteStubHandler',
-  'RouteTypes',
-  'ServiceDefinition',
-  'ServiceStub',
-  'SourceValue',
-  'StreamOf',
-];
+/** The functions and maps helpers.ts declares (stubs and the wiring import them). */
+export const GENERATED_HELPERS: readonly string[] = [...GENERATED_NAMES].filter((name) =>
+  /^(define|[a-z]+(Access|Context)$|routeRequest$)/.test(name),
+);
+
+/** faustgen's names, in generated code, go through this namespace (no model name can clash with them). */
+export const RUNTIME_NAMESPACE = 'fg';
+
+/** Where a name comes from: a module specifier, and whether the name is a namespace (`import * as`). */
+export interface ImportSource {
+  readonly module: string;
+  readonly namespace?: boolean;
+}
+
+/** The names generated files may import from each other and from faustgen. */
+export type ImportTable = ReadonlyMap<string, ImportSource>;
 
 export interface PlannedFile {
   /** Relative to the project folder, with '/'. */
   readonly path: string;
   /** The template that renders it (under templates/), or 'models' for the model file. */
   readonly template: string;
+  /** How the other generated files import it (`./topics.js`); its imports are computed from its code. */
+  readonly module?: string;
 }
 
 export interface PlannedStub extends PlannedFile {
@@ -103,6 +102,8 @@ export interface GenerationPlan {
   readonly stubs: readonly PlannedStub[];
   /** What the templates render. */
   readonly context: TemplateContext;
+  /** Every name a generated file may import, and the module it comes from. */
+  readonly imports: ImportTable;
 }
 
 export interface TemplateContext {
@@ -131,23 +132,7 @@ export interface TemplateContext {
   readonly routes: readonly RoutePlan[];
   /** Routes grouped by path: one app.page() per path. */
   readonly pages: readonly PagePlan[];
-  /** Models the route types name, and the request models the wiring validates. */
-  readonly routeTypeModels: readonly string[];
-  readonly routeBodyModels: readonly string[];
-  /** Windowed tables' plain tables, for key-owned routes. */
-  readonly wiringTableImports: readonly string[];
-  /** Models each declaration file uses. */
-  readonly topicModels: readonly string[];
-  readonly tableModels: readonly string[];
-  readonly channelsUseJson: boolean;
-  /** Topics and channels, and tables, the helpers refer to. */
-  readonly helperTopicImports: readonly string[];
-  readonly helperTableImports: readonly string[];
-  /** Topics and channels the wiring passes to app.agent() (sources and sinks). */
-  readonly wiringTopicImports: readonly string[];
   readonly hasAgents: boolean;
-  /** What the wiring imports from helpers.ts. */
-  readonly wiringHelperImports: readonly string[];
   readonly hasJobs: boolean;
   readonly hasCodecs: boolean;
 }
@@ -193,12 +178,7 @@ export interface PagePlan {
   readonly options: string;
 }
 
-export const topicIdent = (name: string) => `${identifierOf(name)}Topic`;
-export const channelIdent = (name: string) => `${identifierOf(name)}Channel`;
-export const tableIdent = (name: string) => `${identifierOf(name)}Table`;
-export const agentIdent = (name: string) => `${identifierOf(name)}Agent`;
-/** The plain table under a windowed table (what key-owned routes locate keys with). */
-export const baseTableIdent = (name: string) => `${identifierOf(name)}TableBase`;
+export { agentIdent, baseTableIdent, channelIdent, tableIdent, topicIdent };
 
 const PARAM_TS: Readonly<Record<ParamType, string>> = {
   string: 'string',
@@ -206,22 +186,6 @@ const PARAM_TS: Readonly<Record<ParamType, string>> = {
   integer: 'number',
   boolean: 'boolean',
 };
-
-/** A model's JSON Schema with every `{"$ref": "Model"}` replaced by that model's schema (Fastify cannot resolve them). */
-function inlineModelSchema(name: string, topology: Topology, seen: readonly string[] = []): JsonValue {
-  if (seen.includes(name)) return {}; // a recursive model: the inner level is not checked
-  const inline = (value: JsonValue): JsonValue => {
-    if (Array.isArray(value)) return value.map(inline);
-    if (value !== null && typeof value === 'object') {
-      if (typeof value.$ref === 'string' && value.$ref in topology.models) {
-        return inlineModelSchema(value.$ref, topology, [...seen, name]);
-      }
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, inline(v)]));
-    }
-    return value;
-  };
-  return inline((topology.models[name] as ModelDef).schema as JsonValue);
-}
 
 function paramsSchema(params: Readonly<Record<string, ParamType>>, required: boolean): object | undefined {
   const names = Object.keys(params);
@@ -246,12 +210,12 @@ export function stubPath(kind: StubKind, name: string): string {
 export function planGeneration(topology: Topology): GenerationPlan {
   const hash = topologyHash(topology);
   const generated: PlannedFile[] = [
-    { path: `${GENERATED_DIR}/models.ts`, template: 'models' },
-    { path: `${GENERATED_DIR}/app.ts`, template: 'generated/app.ts.hbs' },
-    { path: `${GENERATED_DIR}/topics.ts`, template: 'generated/topics.ts.hbs' },
-    { path: `${GENERATED_DIR}/tables.ts`, template: 'generated/tables.ts.hbs' },
-    { path: `${GENERATED_DIR}/helpers.ts`, template: 'generated/helpers.ts.hbs' },
-    { path: `${GENERATED_DIR}/wiring.ts`, template: 'generated/wiring.ts.hbs' },
+    { path: `${GENERATED_DIR}/models.ts`, template: 'models', module: './models.js' },
+    { path: `${GENERATED_DIR}/app.ts`, template: 'generated/app.ts.hbs', module: './app.js' },
+    { path: `${GENERATED_DIR}/topics.ts`, template: 'generated/topics.ts.hbs', module: './topics.js' },
+    { path: `${GENERATED_DIR}/tables.ts`, template: 'generated/tables.ts.hbs', module: './tables.js' },
+    { path: `${GENERATED_DIR}/helpers.ts`, template: 'generated/helpers.ts.hbs', module: './helpers.js' },
+    { path: `${GENERATED_DIR}/wiring.ts`, template: 'generated/wiring.ts.hbs', module: './wiring.js' },
     { path: `${GENERATED_DIR}/index.ts`, template: 'generated/index.ts.hbs' },
   ];
   const stubs: PlannedStub[] = [];
@@ -266,7 +230,7 @@ export function planGeneration(topology: Topology): GenerationPlan {
       });
     }
   }
-  return { hash, generated, stubs, context: templateContext(topology, hash) };
+  return { hash, generated, stubs, context: templateContext(topology, hash), imports: importTable(topology) };
 }
 
 function templateContext(topology: Topology, hash: string): TemplateContext {
@@ -320,7 +284,6 @@ function templateContext(topology: Topology, hash: string): TemplateContext {
       },
       indent,
     );
-  const stubLocal = (name: string, suffix: string) => `${identifierOf(name)}${suffix}`;
 
   const sourceOf = (agent: AgentDef) =>
     'topic' in agent.source ? topicIdent(agent.source.topic) : channelIdent(agent.source.channel);
@@ -337,14 +300,14 @@ function templateContext(topology: Topology, hash: string): TemplateContext {
       first === undefined
         ? 'unknown'
         : 'agent' in first
-          ? `SourceValue<typeof ${sourceOf(topology.agents[first.agent] as AgentDef)}>`
-          : `SourceValue<typeof ${'topic' in first ? topicIdent(first.topic) : channelIdent(first.channel)}>`;
+          ? `fg.SourceValue<typeof ${sourceOf(topology.agents[first.agent] as AgentDef)}>`
+          : `fg.SourceValue<typeof ${'topic' in first ? topicIdent(first.topic) : channelIdent(first.channel)}>`;
     return {
       name: agent.name,
       quoted: quote(agent.name),
       ident: agentIdent(agent.name),
       stubImport: `../agents/${agent.name}.js`,
-      stubLocal: stubLocal(agent.name, 'Stub'),
+      stubLocal: stubLocal('agents', agent.name),
       source: sourceOf(agent),
       options: literal({
         name: agent.name,
@@ -361,7 +324,7 @@ function templateContext(topology: Topology, hash: string): TemplateContext {
     name,
     quoted: quote(name),
     stubImport: `../${kind}/${name}.js`,
-    stubLocal: stubLocal(name, kind === 'services' ? 'Service' : 'Job'),
+    stubLocal: stubLocal(STUB_SECTIONS[kind], name),
     access: accessOf(access, 2),
     registration,
   });
@@ -386,24 +349,20 @@ function templateContext(topology: Topology, hash: string): TemplateContext {
   );
   const services = Object.values(topology.services).map((s) => job('services', s.name, s, ''));
 
-  const wiringTopics = new Set<string>();
-  const routeTables = new Set<string>();
   const routes = Object.values(topology.routes).map((route): RoutePlan => {
-    const local = stubLocal(route.name, 'View');
+    const local = stubLocal('routes', route.name);
     const body = route.request !== undefined && route.request in topology.models ? route.request : undefined;
-    const call = `${local}.handler(routeRequest(request, reply${body !== undefined ? `, validBody(${body}, request.body)` : ''}), jobContext(routeAccess, ${quote(route.name)}))`;
+    const call = `${local}.handler(routeRequest(request, reply${body !== undefined ? `, fg.validBody(${body}, request.body)` : ''}), routeContext(${quote(route.name)}))`;
     let handler = `(request, reply) =>\n      ${call}`;
     if (route.tableRoute !== undefined) {
       const table = topology.tables[route.tableRoute.table] as TableDef;
       const ident = table.window !== undefined ? baseTableIdent(table.name) : tableIdent(table.name);
-      routeTables.add(ident);
       const source =
         route.tableRoute.in === 'query'
           ? { queryParam: route.tableRoute.param }
           : { matchInfo: route.tableRoute.param };
       handler = `app.tableRoute(${ident}, ${literal(source)}, ${handler},\n    )`;
     } else if (route.topicRoute !== undefined) {
-      wiringTopics.add(topicIdent(route.topicRoute.topic));
       const source =
         route.topicRoute.in === 'query'
           ? { queryParam: route.topicRoute.param }
@@ -434,7 +393,7 @@ function templateContext(topology: Topology, hash: string): TemplateContext {
     // A page's schema covers all its methods: the answer's schema only when one route has the path.
     const response =
       onPath.length === 1 && first.response !== undefined && first.response in topology.models
-        ? { '2xx': inlineModelSchema(first.response, topology) }
+        ? { '2xx': raw(first.response) }
         : undefined;
     const schema = {
       params: paramsSchema(first.params, true),
@@ -452,41 +411,6 @@ function templateContext(topology: Topology, hash: string): TemplateContext {
       options: empty ? '' : blockLiteral({ schema }, 2),
     });
   }
-
-  const helperTopics = new Set<string>();
-  const helperTables = new Set<string>();
-  for (const item of [
-    ...Object.values(topology.agents),
-    ...Object.values(topology.tasks),
-    ...Object.values(topology.timers),
-    ...Object.values(topology.crontabs),
-    ...Object.values(topology.services),
-    ...Object.values(topology.routes),
-  ]) {
-    for (const t of item.tables) helperTables.add(tableIdent(t));
-    for (const t of item.sendsTo) helperTopics.add(topicIdent(t));
-  }
-  for (const agent of Object.values(topology.agents)) {
-    helperTopics.add(sourceOf(agent));
-    wiringTopics.add(sourceOf(agent));
-    for (const sink of agent.sinks) {
-      if ('topic' in sink) wiringTopics.add(topicIdent(sink.topic));
-      if ('channel' in sink) wiringTopics.add(channelIdent(sink.channel));
-    }
-    const first = agent.sinks[0];
-    if (first !== undefined) {
-      helperTopics.add(
-        'topic' in first
-          ? topicIdent(first.topic)
-          : 'channel' in first
-            ? channelIdent(first.channel)
-            : sourceOf(topology.agents[first.agent] as AgentDef),
-      );
-    }
-  }
-  const modelsOf = (types: readonly (TypeRef | undefined)[]) =>
-    [...new Set(types.filter((t): t is string => t !== undefined && t in topology.models))].sort();
-  const channelTypes = Object.values(topology.channels).flatMap((c) => [c.keyType, c.valueType]);
 
   return {
     // No hash here: a file changes only when its own content does (the hash is app.ts's TOPOLOGY_HASH).
@@ -507,38 +431,34 @@ function templateContext(topology: Topology, hash: string): TemplateContext {
     timers,
     crontabs,
     services,
-    topicModels: modelsOf([
-      ...Object.values(topology.topics).flatMap((t) => [t.keyType, t.valueType]),
-      ...channelTypes,
-    ]),
-    tableModels: modelsOf(Object.values(topology.tables).flatMap((t) => [t.keyType, t.valueType])),
-    channelsUseJson: channelTypes.includes('json'),
-    helperTopicImports: [...helperTopics].sort(),
-    helperTableImports: [...helperTables].sort(),
-    wiringTopicImports: [...wiringTopics].sort(),
     hasAgents: agents.length > 0,
-    wiringHelperImports: [
-      ...(agents.length > 0 ? ['agentContext'] : []),
-      ...(tasks.length + timers.length + crontabs.length + services.length + routes.length > 0
-        ? ['jobContext']
-        : []),
-      ...(tasks.length > 0 ? ['taskAccess'] : []),
-      ...(timers.length > 0 ? ['timerAccess'] : []),
-      ...(crontabs.length > 0 ? ['crontabAccess'] : []),
-      ...(services.length > 0 ? ['serviceAccess'] : []),
-      ...(routes.length > 0 ? ['routeAccess', 'routeRequest'] : []),
-      ...(Object.values(topology.routes).some((r) => r.request !== undefined && r.request in topology.models)
-        ? ['validBody']
-        : []),
-    ].sort(),
     routes,
     pages,
-    routeTypeModels: modelsOf(Object.values(topology.routes).flatMap((r) => [r.request, r.response])),
-    routeBodyModels: modelsOf(Object.values(topology.routes).map((r) => r.request)),
-    wiringTableImports: [...routeTables].sort(),
     hasCodecs: Object.keys(topology.codecs).length > 0,
     hasJobs: tasks.length + timers.length + crontabs.length + services.length > 0,
   };
+}
+
+/** Every name generated files import from each other or from faustgen, in the order imports are printed. */
+function importTable(topology: Topology): ImportTable {
+  const table = new Map<string, ImportSource>([[RUNTIME_NAMESPACE, { module: 'faustgen', namespace: true }]]);
+  const add = (names: Iterable<string>, module: string) => {
+    for (const name of names) table.set(name, { module });
+  };
+  add(Object.keys(topology.models), './models.js');
+  add(['app'], './app.js');
+  add(Object.keys(topology.topics).map(topicIdent), './topics.js');
+  add(Object.keys(topology.channels).map(channelIdent), './topics.js');
+  for (const table of Object.values(topology.tables)) {
+    add(
+      table.window !== undefined
+        ? [baseTableIdent(table.name), tableIdent(table.name)]
+        : [tableIdent(table.name)],
+      './tables.js',
+    );
+  }
+  add(GENERATED_HELPERS, './helpers.js');
+  return table;
 }
 
 /**

@@ -108,7 +108,7 @@ export const ERROR_CODES = {
   FG4002: {
     title: 'names too alike',
     description:
-      'Two names in one section that give the same identifier in generated code or the same file name on a case-insensitive file system (`page-views` and `page_views`, `scoreA` and `scorea`).',
+      'Two names that give the same identifier in generated code (`page-views` and `page_views` in one section; a model `PaymentsTopic` and a topic `Payments`, whose identifier is `PaymentsTopic`), or two names of a section that give the same file name on a case-insensitive file system (`scoreA` and `scorea`).',
   },
   FG4003: {
     title: 'duplicate model namespace',
@@ -123,7 +123,7 @@ export const ERROR_CODES = {
   FG4005: {
     title: 'reserved name',
     description:
-      'A name that generated code cannot use: a JavaScript reserved word, a built-in TypeScript type for a model, or a built-in codec name for a custom codec.',
+      'A name that generated code cannot use: a JavaScript reserved word, a built-in TypeScript type for a model, a name generated code declares itself (a model `AgentTypes` or `RouteTypes`), or a built-in codec name for a custom codec.',
   },
   FG4006: {
     title: 'source partitions differ',

@@ -17,7 +17,21 @@ export {
   parseTopology,
   type TopologyText,
 } from './load.js';
-export { identifierOf, NAME_RULES, type NameRule, RESERVED_TYPE_NAMES, RESERVED_WORDS } from './names.js';
+export {
+  agentIdent,
+  baseTableIdent,
+  channelIdent,
+  GENERATED_NAMES,
+  generatedIdentifiers,
+  identifierOf,
+  NAME_RULES,
+  type NameRule,
+  RESERVED_TYPE_NAMES,
+  RESERVED_WORDS,
+  stubLocal,
+  tableIdent,
+  topicIdent,
+} from './names.js';
 export { pathPlaceholders } from './read.js';
 export {
   buildTopologySchema,

@@ -56,6 +56,84 @@ export function identifierOf(name: string): string {
   return first + rest.map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
 }
 
+/**
+ * The one naming scheme of generated code: the identifiers each item of a section gives. Exported
+ * ones (models, topics, channels, tables, agents) share src/generated/index.ts; the wiring's
+ * stub imports share wiring.ts with them. Each kind has its own suffix, so within the scheme only
+ * names that give the same identifier, or a model named like another item's identifier, collide.
+ */
+export const topicIdent = (name: string): string => `${identifierOf(name)}Topic`;
+export const channelIdent = (name: string): string => `${identifierOf(name)}Channel`;
+export const tableIdent = (name: string): string => `${identifierOf(name)}Table`;
+/** The plain table under a windowed table (what key-owned routes locate keys with). */
+export const baseTableIdent = (name: string): string => `${identifierOf(name)}TableBase`;
+export const agentIdent = (name: string): string => `${identifierOf(name)}Agent`;
+
+/** The name the wiring imports an item's stub under. */
+const STUB_LOCAL_SUFFIX: Readonly<Partial<Record<NamedSection, string>>> = {
+  agents: 'Stub',
+  tasks: 'Job',
+  timers: 'Job',
+  crontabs: 'Job',
+  services: 'Service',
+  routes: 'View',
+};
+
+export function stubLocal(section: NamedSection, name: string): string {
+  return `${identifierOf(name)}${STUB_LOCAL_SUFFIX[section] ?? ''}`;
+}
+
+/** Every identifier generated code declares for an item (a table's base is reserved whether windowed or not). */
+export function generatedIdentifiers(section: NamedSection, name: string): readonly string[] {
+  switch (section) {
+    case 'models':
+      return [name];
+    case 'topics':
+      return [topicIdent(name)];
+    case 'channels':
+      return [channelIdent(name)];
+    case 'tables':
+      return [tableIdent(name), baseTableIdent(name)];
+    case 'agents':
+      return [agentIdent(name), stubLocal(section, name)];
+    case 'codecs':
+      return [];
+    default:
+      return [stubLocal(section, name)];
+  }
+}
+
+/**
+ * Names generated code declares whatever the topology holds (the app, faustgen's namespace, the
+ * type maps and bound functions of helpers.ts): no item may give one of them.
+ */
+export const GENERATED_NAMES: ReadonlySet<string> = new Set([
+  'app',
+  'fg',
+  'TOPOLOGY_HASH',
+  'AgentTypes',
+  'RouteTypes',
+  'agentAccess',
+  'agentContext',
+  'crontabAccess',
+  'crontabContext',
+  'defineAgent',
+  'defineCrontab',
+  'defineRoute',
+  'defineService',
+  'defineTask',
+  'defineTimer',
+  'routeAccess',
+  'routeContext',
+  'routeRequest',
+  'serviceAccess',
+  'serviceContext',
+  'taskAccess',
+  'taskContext',
+  'timerAccess',
+  'timerContext',
+]);
+
 /** JavaScript's reserved words and the strict-mode and module ones: none can name a binding. */
 export const RESERVED_WORDS: ReadonlySet<string> = new Set([
   'await',

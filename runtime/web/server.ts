@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { LifecycleHooks } from '../core/lifecycle.js';
 import type { Topic } from '../channels/topic.js';
 import type { Logger } from '../core/logging/index.js';
+import { type AnyModel, isModel, ValidationError } from '../models/index.js';
 import { registerBuiltins } from './builtins.js';
 import {
   type ErrorBody,
@@ -364,29 +365,54 @@ function tlsOptions(context: unknown): Record<string, unknown> {
 
 const responseAjv = new Ajv({ allErrors: true, strict: false });
 
+/** Checks one answer: true, or the problems (field and reason) that make it wrong. */
+type AnswerCheck = (body: unknown) => true | { field: string; reason: string }[];
+
+function schemaCheck(schema: object): AnswerCheck {
+  const validate: ValidateFunction = responseAjv.compile(schema);
+  return (body) =>
+    validate(body) ||
+    (validate.errors ?? []).map((error) => ({
+      field: fieldOf('response', error),
+      reason: error.message ?? 'is invalid',
+    }));
+}
+
+/** A model checks an answer as it checks records (its `$ref`s resolve to the models they name). */
+function modelCheck(model: AnyModel): AnswerCheck {
+  return (body) => {
+    try {
+      model.validate(body);
+      return true;
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      return error.errors.map((problem) => ({
+        field: ['response', ...problem.pointer.split('/').slice(1)].join('.'),
+        reason: problem.message,
+      }));
+    }
+  };
+}
+
+const answerCheck = (schema: object): AnswerCheck =>
+  isModel(schema) ? modelCheck(schema) : schemaCheck(schema);
+
 /**
  * Checks an answer against the route's response schema: `{ 200: schema }` by status, or one
- * schema for every 2xx answer.
+ * schema for every 2xx answer; a schema may be a model.
  */
 function responseChecker(route: string, schema: object): (status: number, body: unknown) => void {
-  const byStatus = Object.keys(schema).every((key) => /^([1-5]\d\d|[1-5]xx|default)$/.test(key));
-  const validators = new Map<string, ValidateFunction>();
+  const byStatus =
+    !isModel(schema) && Object.keys(schema).every((key) => /^([1-5]\d\d|[1-5]xx|default)$/.test(key));
+  const checks = new Map<string, AnswerCheck>();
   if (byStatus) {
-    for (const [status, part] of Object.entries(schema))
-      validators.set(status, responseAjv.compile(part as object));
+    for (const [status, part] of Object.entries(schema)) checks.set(status, answerCheck(part as object));
   } else {
-    validators.set('2xx', responseAjv.compile(schema));
+    checks.set('2xx', answerCheck(schema));
   }
   return (status, body) => {
-    const validate =
-      validators.get(String(status)) ?? validators.get(`${String(status)[0]}xx`) ?? validators.get('default');
-    if (!validate || validate(body)) return;
-    throw new ResponseSchemaError(
-      route,
-      (validate.errors ?? []).map((error) => ({
-        field: fieldOf('response', error),
-        reason: error.message ?? 'is invalid',
-      })),
-    );
+    const check = checks.get(String(status)) ?? checks.get(`${String(status)[0]}xx`) ?? checks.get('default');
+    const result = check?.(body) ?? true;
+    if (result !== true) throw new ResponseSchemaError(route, result);
   };
 }

@@ -28,7 +28,10 @@ export interface PageSchema {
   querystring?: object;
   body?: object;
   headers?: object;
-  /** The answer's schema, by status code (e.g. `{ 200: {...} }`) or for every 2xx; violations are 500s. */
+  /**
+   * The answer's schema, by status code (e.g. `{ 200: {...} }`) or for every 2xx; a model (from
+   * `model()`) may stand for a schema. Violations are 500s.
+   */
   response?: object;
 }
 

@@ -2,7 +2,13 @@
  * Names generated code and Kafka must be able to tell apart: no reserved words, no two names of a
  * section giving one identifier or one file name, no topic named like one the app creates itself.
  */
-import { identifierOf, RESERVED_TYPE_NAMES, RESERVED_WORDS } from '../names.js';
+import {
+  GENERATED_NAMES,
+  generatedIdentifiers,
+  identifierOf,
+  RESERVED_TYPE_NAMES,
+  RESERVED_WORDS,
+} from '../names.js';
 import { BUILTIN_CODECS, type NamedSection, SECTIONS } from '../types.js';
 import { type CheckContext, entryPointer } from './context.js';
 
@@ -68,6 +74,60 @@ function checkCollisions(context: CheckContext, section: NamedSection): void {
   }
 }
 
+const itemOf = (section: NamedSection, name: string) =>
+  `${section.replace(/s$/, '')} ${JSON.stringify(name)}`;
+
+/** Rename the model when one of the two is (a model's name is only code; the others are also names outside it). */
+function renameFix(
+  a: { section: NamedSection; name: string },
+  b: { section: NamedSection; name: string },
+): string {
+  const model = a.section === 'models' ? a : b.section === 'models' ? b : undefined;
+  if (model !== undefined) {
+    return `rename the model, e.g. to ${JSON.stringify(`${model.name}Record`)}, and the references to it`;
+  }
+  return `rename ${itemOf(b.section, b.name)}, e.g. to ${JSON.stringify(`${b.name}-item`)}, and the references to it`;
+}
+
+/**
+ * Across sections: generated code has one namespace (src/generated/index.ts re-exports every
+ * declaration, the wiring imports them next to the stubs), so no two items may give one identifier
+ * (a model "PaymentsTopic" and a topic "Payments"), and none may give a name generated code
+ * declares itself. Collisions within a section are checkCollisions's.
+ */
+function checkGeneratedIdentifiers(context: CheckContext): void {
+  const owners = new Map<string, { section: NamedSection; name: string }>();
+  for (const section of NAMED_SECTIONS) {
+    for (const name of context.names[section]) {
+      const pointer = entryPointer(section, name);
+      for (const identifier of generatedIdentifiers(section, name)) {
+        const earlier = owners.get(identifier);
+        if (GENERATED_NAMES.has(identifier)) {
+          context.issues.add({
+            code: 'FG4005',
+            pointer,
+            at: 'key',
+            message: `${itemOf(section, name)} gives the identifier ${JSON.stringify(identifier)}, which generated code declares itself`,
+            fix: `rename the ${section.replace(/s$/, '')}, e.g. ${JSON.stringify(`${name}Item`)}, and the references to it`,
+          });
+        } else if (earlier !== undefined && earlier.section !== section) {
+          context.issues.add({
+            code: 'FG4002',
+            pointer,
+            at: 'key',
+            message: `${itemOf(section, name)} and ${itemOf(earlier.section, earlier.name)} both give the identifier ${JSON.stringify(identifier)} in generated code`,
+            fix: renameFix(earlier, { section, name }),
+          });
+        } else {
+          if (earlier === undefined) owners.set(identifier, { section, name });
+          continue;
+        }
+        break; // one error per item
+      }
+    }
+  }
+}
+
 function checkInternalTopics(context: CheckContext, appId: string | undefined): void {
   if (appId === undefined) return;
   const changelogs = new Map<string, string>();
@@ -90,5 +150,6 @@ export function checkNames(context: CheckContext, appId: string | undefined): vo
     for (const name of context.names[section]) checkReserved(context, section, name);
     checkCollisions(context, section);
   }
+  checkGeneratedIdentifiers(context);
   checkInternalTopics(context, appId);
 }

@@ -33,6 +33,25 @@ describe('generated projects type-check', () => {
 
   it('a topology with nothing but the app', () => typeCheck({ app: { id: 'empty' } }));
 
+  it('one name in every section (the naming scheme keeps their identifiers apart)', () =>
+    typeCheck({
+      app: { id: 'payments' },
+      models: { Payments: { schema: { type: 'object', properties: { id: { type: 'string' } } } } },
+      topics: { payments: { valueType: 'Payments' } },
+      channels: { payments: { valueType: 'Payments' } },
+      tables: {
+        payments: { keyType: 'string', valueType: 'number', window: { type: 'tumbling', size: 60 } },
+      },
+      agents: {
+        payments: { source: { topic: 'payments' }, tables: ['payments'], sinks: [{ channel: 'payments' }] },
+      },
+      tasks: { payments: { tables: ['payments'] } },
+      services: { payments: {} },
+      routes: {
+        payments: { method: 'GET', path: '/payments/:id', params: { id: 'string' }, response: 'Payments' },
+      },
+    }));
+
   it('a topology using the corners the example does not', () =>
     typeCheck({
       app: { id: 'corners' },

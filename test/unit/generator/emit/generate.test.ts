@@ -35,7 +35,7 @@ describe('renderTopology', () => {
     const models = (await renderTopology(load(EXAMPLE_TEXT))).files.find((f) => f.path.endsWith('models.ts'));
     const code = models?.content ?? '';
     assert.match(code, /export interface Payment \{[^}]*merchant: Merchant/s);
-    assert.match(code, /export const Payment = model<Payment>\('Payment'/);
+    assert.match(code, /export const Payment = fg\.model<Payment>\('Payment'/);
     assert.ok(code.indexOf('export const Merchant =') < code.indexOf('export const Payment ='));
     assert.match(code, /schemas: \{ Merchant: Merchant \}/);
     assert.match(code, /model<AccountTotal>\([^;]*includeMetadata: false[^;]*\);/s);
@@ -123,38 +123,19 @@ describe('renderTopology', () => {
       /app\.page\(\n {2}'\/accounts\/:account\/spending',\n {2}\{\n {4}get: app\.tableRoute\(hourlySpendTableBase, \{ matchInfo: 'account' \}/,
     );
     assert.match(code, /get: app\.topicRoute\(fraudAlertsTopic, \{ queryParam: 'account' \}/);
-    // The answer's schema: the model's, with its $refs inlined (Fastify cannot resolve them).
+    // The answer's schema is the model (its $refs resolve to the models they name), not a copy of it.
     const totalPage = code.slice(
       code.indexOf("'/accounts/:account/total'"),
       code.indexOf("'/accounts/:account/spending'"),
     );
-    assert.match(
-      totalPage,
-      /response: \{\n\s+'2xx': \{\n\s+type: 'object',[\s\S]*payments: \{\n\s+type: 'integer',/,
-    );
-    assert.doesNotMatch(code, /\$ref/);
+    assert.match(totalPage, /response: \{\n\s+'2xx': AccountTotal,\n/);
+    assert.doesNotMatch(code, /type: 'integer'/);
+    assert.match(code, /^import \{ AccountTotal, Payment, SpendingReport \} from '\.\/models\.js';$/m);
     assert.match(
       code,
-      /post: \(request, reply\) =>\n {6}submitPaymentView\.handler\(routeRequest\(request, reply, validBody\(Payment, request\.body\)\)/,
+      /post: \(request, reply\) =>\n {6}submitPaymentView\.handler\(routeRequest\(request, reply, fg\.validBody\(Payment, request\.body\)\)/,
     );
     assert.match(code, /required: \['account'\]/);
-  });
-
-  it("inlines the models a response model refers to in the page's answer schema", async () => {
-    const topology = load(
-      JSON.stringify({
-        app: { id: 'refs' },
-        models: {
-          Inner: { schema: { type: 'object', properties: { n: { type: 'integer' } } } },
-          Outer: { schema: { type: 'object', properties: { inner: { $ref: 'Inner' } } } },
-        },
-        routes: { get: { method: 'GET', path: '/outer', response: 'Outer' } },
-      }),
-    );
-    const wiring =
-      (await renderTopology(topology)).files.find((f) => f.path.endsWith('wiring.ts'))?.content ?? '';
-    assert.match(wiring, /inner: \{\n\s+type: 'object',\n\s+properties: \{\n\s+n: \{\n\s+type: 'integer',/);
-    assert.doesNotMatch(wiring, /\$ref/);
   });
 
   it('changes the hash for a one-character change and not for the $schema', async () => {

@@ -84,10 +84,10 @@ describe('the model file', () => {
       B: { schema: { type: 'object', properties: { a: { $ref: 'A' } } } },
       C: { schema: { type: 'object', properties: { a: { $ref: 'A' } } } },
     });
-    assert.match(code, /export const Tree: import\('faustgen'\)\.Model<Tree> = model<Tree>\(/);
+    assert.match(code, /export const Tree: fg\.Model<Tree> = fg\.model<Tree>\(/);
     assert.match(code, /schemas: \(\) => \(\{ Tree \}\)/);
     assert.match(code, /schemas: \(\) => \(\{ A \}\)/);
     assert.match(code, /schemas: \(\) => \(\{ B \}\)/);
-    assert.match(code, /export const C = model<C>\([\s\S]*schemas: \{ A: A \}/);
+    assert.match(code, /export const C = fg\.model<C>\([\s\S]*schemas: \{ A: A \}/);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import parsePrometheus from 'parse-prometheus-text-format';
-import type { App } from '../../../../runtime/index.js';
+import { type App, model } from '../../../../runtime/index.js';
 import { eventually, memoryApp } from '../../../support/index.js';
 
 /** One worker on memory:// with a counting table, pages with schemas, a blueprint and the built-ins. */
@@ -59,6 +59,20 @@ describe('web server (memory://)', () => {
     });
     app.page('/wrong-answer', () => ({ total: 'many' }), {
       schema: { response: { 200: { type: 'object', properties: { total: { type: 'integer' } } } } },
+    });
+    // A model stands for the answer's schema, its $ref to another model included.
+    const Inner = model<{ n: number }>('Inner', {
+      type: 'object',
+      properties: { n: { type: 'integer' } },
+      required: ['n'],
+    });
+    const Outer = model<{ inner: { n: number } }>(
+      'Outer',
+      { type: 'object', properties: { inner: { $ref: 'Inner' } }, required: ['inner'] },
+      { schemas: { Inner } },
+    );
+    app.page('/model-answer/:n', (request) => ({ inner: { n: Number(request.params.n) } }), {
+      schema: { response: { '2xx': Outer } },
     });
     app.page('/total', () => ({ total: counts.size }), { needsTables: true });
     const api = app.blueprint('/api');
@@ -202,6 +216,15 @@ describe('web server (memory://)', () => {
     const wrong = await get('/wrong-answer');
     assert.equal(wrong.status, 500);
     assert.doesNotMatch(JSON.stringify(wrong.body), /stack|\.ts/);
+  });
+
+  it('checks an answer against a model given as the response schema, and the models it refers to', async () => {
+    assert.deepEqual(await get('/model-answer/3').then((answer) => [answer.status, answer.body]), [
+      200,
+      { inner: { n: 3 } },
+    ]);
+    // 1.5 is no integer: the nested model's schema is checked too.
+    assert.equal((await get('/model-answer/1.5')).status, 500);
   });
 
   it('serves blueprints under their prefix', async () => {
