@@ -197,7 +197,12 @@ describe('WindowedTable: closing by event time', () => {
       table.update('x', (v) => v + 1);
       assert.equal(table.get('a').at([0, 9.9]), 0, 'expired: the default');
     });
-    assert.deepEqual(host.evicted, [[0, '["a",[0.0,9.9]]']], 'dropped locally, no changelog record');
+    assert.deepEqual(host.expired, [[0, '["a",[0.0,9.9]]']], 'dropped locally');
+    assert.deepEqual(
+      host.changelog.filter(([, , value]) => value === null),
+      [[0, '["a",[0.0,9.9]]', null]],
+      'and tombstoned in the changelog',
+    );
     assert.equal(table.stats.expiredKeys, 1);
   });
 
@@ -223,7 +228,7 @@ describe('WindowedTable: closing by event time', () => {
       "'a' closed before the restart and does not fire again",
     );
     assert.deepEqual(
-      host.evicted.map(([, key]) => key),
+      host.expired.map(([, key]) => key),
       ['["a",[0.0,9.9]]'],
       "restored 'a' expired (its end 10 + expires 20 <= 36)",
     );
@@ -346,13 +351,13 @@ describe('WindowedTable: expiry, one rule for every read', () => {
     assert.equal(windows.get('a').at([0, 9.9]), 0, 'expired: the default, not 3');
     assert.equal(windows.get('b').at([30, 39.9]), 1);
     assert.deepEqual(windows.keys(), ['b']);
-    assert.deepEqual(host.evicted, [], 'nothing deleted yet: the rule alone hides it');
+    assert.deepEqual(host.expired, [], 'nothing deleted yet: the rule alone hides it');
     processing(eventAt(31_000, { generation: 2 }), () => {
       assert.deepEqual(windows.items(eventAt(5_000)), [], 'items() of the expired window');
       windows.update('b', (v) => v + 1);
       assert.equal(windows.get('a').at([0, 9.9]), 0, 'the same answer once the cleanup ran');
     });
-    assert.deepEqual(host.evicted, [[0, '["a",[0.0,9.9]]']]);
+    assert.deepEqual(host.expired, [[0, '["a",[0.0,9.9]]']]);
   });
 
   it('after a restart the recorded watermark hides a quiet key the busy keys would have expired', () => {
