@@ -108,6 +108,8 @@ export abstract class Collection<V> {
   private written = new Set<number>();
   /** Counts assignments (and starts): state derived from the local data is stale once it changes. */
   private epoch = 0;
+  /** The epoch since which each active partition is continuously this worker's. */
+  private readonly activeFrom = new Map<number, number>();
   private readonly expirers: TableExpirer[] = [];
   private readonly flushers: (() => Promise<void>)[] = [];
   /** Acknowledged changelog records per partition, waiting for the next store transaction. */
@@ -362,6 +364,11 @@ export abstract class Collection<V> {
     return this.epoch;
   }
 
+  /** The assignment epoch since which the partition is continuously active here (else undefined). */
+  activeSince(partition: number): number | undefined {
+    return this.activeFrom.get(partition);
+  }
+
   /** The highest committed event time (ms) of a partition of this table; undefined when unknown. */
   committedEventTime(partition: number): number | undefined {
     return this.host.committedEventTime?.(this as Collection<unknown>, partition);
@@ -413,6 +420,7 @@ export abstract class Collection<V> {
     this.partitionCount = partitions;
     this.started = true;
     this.epoch++;
+    this.activeFrom.clear();
   }
 
   /** @internal The worker stopped: the store is closed. */
@@ -420,6 +428,7 @@ export abstract class Collection<V> {
     this.storeHandle = undefined;
     this.started = false;
     this.actives = undefined;
+    this.activeFrom.clear();
     this.written = new Set();
     this.local.clear();
     this.keyIndex.clear();
@@ -432,6 +441,12 @@ export abstract class Collection<V> {
     this.actives = actives;
     this.written = new Set();
     this.epoch++;
+    for (const partition of this.activeFrom.keys()) {
+      if (!actives.has(partition)) this.activeFrom.delete(partition);
+    }
+    for (const partition of actives) {
+      if (!this.activeFrom.has(partition)) this.activeFrom.set(partition, this.epoch);
+    }
     if (!before) return;
     for (const partition of before) {
       if (actives.has(partition)) continue;

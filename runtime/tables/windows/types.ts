@@ -50,6 +50,11 @@ export interface WindowHost<V> {
   ownedPartitions?(): number[];
   /** Optional: changes with every assignment and start (local data must be read again). */
   readonly assignmentEpoch?: number;
+  /**
+   * Optional: the assignment epoch since which the partition is continuously this worker's
+   * (undefined when it is not assigned): window state built since then is still valid.
+   */
+  activeSince?(partition: number): number | undefined;
   /** Optional: the highest committed event time (ms) of a partition; undefined when unknown. */
   committedEventTime?(partition: number): number | undefined;
   /** Optional: runs `expirer.expire` at every cleanup tick (tableCleanupInterval). */

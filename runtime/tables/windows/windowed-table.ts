@@ -153,6 +153,11 @@ class WindowedCore<K, V> {
     const owned = this.host.ownedPartitions?.();
     if (!owned) return;
     const epoch = this.epochOf(undefined);
+    for (const tracked of this.tracker.trackedPartitions()) {
+      if (owned.includes(tracked)) continue;
+      this.tracker.drop(tracked); // revoked: rebuilt from the local data if it comes back
+      this.restoredIn.delete(tracked);
+    }
     for (const partition of owned) {
       this.ensureRestored(partition, epoch);
       if (!this.streamTime) continue;
@@ -223,6 +228,15 @@ class WindowedCore<K, V> {
   }
 
   private ensureRestored(partition: number, generation: number): void {
+    const since = this.host.activeSince?.(partition);
+    if (since !== undefined) {
+      // Kept across rebalances while the partition stays here; rebuilt once it (re)arrived.
+      const restored = this.restoredIn.get(partition);
+      if (restored !== undefined && restored >= since) return;
+      this.restoredIn.set(partition, Math.max(generation, since));
+      this.restore(partition);
+      return;
+    }
     if (this.generation !== generation) {
       // A rebalance: partitions may have moved; each is rebuilt from local data when next written.
       this.generation = generation;
@@ -231,6 +245,11 @@ class WindowedCore<K, V> {
     }
     if (this.restoredIn.get(partition) === generation) return;
     this.restoredIn.set(partition, generation);
+    this.restore(partition);
+  }
+
+  /** Rebuilds the partition's windows from its local data and recorded watermark. */
+  private restore(partition: number): void {
     const keys: { range: WindowRange; key: string }[] = [];
     for (const entry of this.host.localEntries()) {
       if (entry.partition !== partition) continue;

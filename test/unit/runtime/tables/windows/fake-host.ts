@@ -22,6 +22,8 @@ export class FakeHost<V> implements WindowHost<V> {
   /** What committedEventTime() returns, per partition (ms). */
   readonly committed = new Map<number, number>();
   assignmentEpoch: number | undefined;
+  /** What activeSince() returns, per partition (undefined: the table falls back to generations). */
+  readonly since = new Map<number, number>();
   readonly expirers: { expire(nowMs: number): void | Promise<void> }[] = [];
   changelogConfig: WindowChangelogConfig | undefined;
   readonly flushers: (() => Promise<void>)[] = [];
@@ -73,6 +75,10 @@ export class FakeHost<V> implements WindowHost<V> {
 
   ownedPartitions(): number[] {
     return this.owned ?? [...this.data.keys()].sort((a, b) => a - b);
+  }
+
+  activeSince(partition: number): number | undefined {
+    return this.since.get(partition);
   }
 
   committedEventTime(partition: number): number | undefined {
