@@ -46,6 +46,8 @@ export interface WindowHost<V> {
   configureChangelog(config: WindowChangelogConfig): void;
   localMeta(partition: number, name: string): string | undefined;
   setLocalMeta(partition: number, name: string, value: string | undefined): Promise<void>;
+  /** Optional: a global table (every worker holds every partition); the cleanup tick skips it. */
+  readonly global?: boolean;
   /** Optional: the partitions this worker serves (the cleanup tick visits them). */
   ownedPartitions?(): number[];
   /** Optional: changes with every assignment and start (local data must be read again). */

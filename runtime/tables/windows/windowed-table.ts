@@ -150,7 +150,8 @@ class WindowedCore<K, V> {
    * and expire even when nothing writes the partition any more. Runs outside any event.
    */
   tick(): void {
-    const owned = this.host.ownedPartitions?.();
+    // A global table's partitions are written by every worker: their writes close its windows.
+    const owned = this.host.global ? undefined : this.host.ownedPartitions?.();
     if (!owned) return;
     const epoch = this.epochOf(undefined);
     for (const tracked of this.tracker.trackedPartitions()) {
