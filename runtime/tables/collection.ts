@@ -114,6 +114,7 @@ export abstract class Collection<V> {
   /** The epoch since which each active partition is continuously this worker's. */
   private readonly activeFrom = new Map<number, number>();
   private readonly expirers: TableExpirer[] = [];
+  private readonly changeListeners: ((key: Buffer, partition: number) => void)[] = [];
   private readonly flushers: (() => Promise<void>)[] = [];
   /** Acknowledged changelog records per partition, waiting for the next store transaction. */
   private acked = new Map<number, AckedRecord[]>();
@@ -265,6 +266,15 @@ export abstract class Collection<V> {
       // exactly_once: the transaction was aborted; reads fall back to the store (what was committed).
       () => this.local.remove(partition, id),
     );
+    for (const listener of this.changeListeners) listener(storeKey, partition);
+  }
+
+  /**
+   * Calls `listener` after each change an agent makes (set, delete, update), inside the event that
+   * made it, with the store key; not for recovery, standbys or expiry. Table-table joins use it.
+   */
+  onLocalChange(listener: (key: Buffer, partition: number) => void): void {
+    this.changeListeners.push(listener);
   }
 
   /** The local value of a key in one partition (pending write, cache, or store). */
