@@ -48,8 +48,8 @@ export async function runEnrichment(
   timeoutMs: number,
 ): Promise<EnrichmentOutcome> {
   const app = makeApp();
-  const customersTopic = app.topic('customers', { keyType: 'string', valueType: 'json' });
-  const ordersTopic = app.topic('orders', { keyType: 'string', valueType: 'json' });
+  const customersTopic = app.topic(`${app.appId}-customers`, { keyType: 'string', valueType: 'json' });
+  const ordersTopic = app.topic(`${app.appId}-orders`, { keyType: 'string', valueType: 'json' });
   const customers = app.table('customers', { keyType: 'string', valueType: 'json' });
   let loaded = 0;
   app.agent(customersTopic, { name: 'load-customers' }, async (stream) => {
@@ -220,12 +220,12 @@ export async function runWindowedJoins(
   const late = { count: 0 };
   const worker = () => {
     const app = makeApp();
-    const clicks = app.topic('clicks', {
+    const clicks = app.topic(`${app.appId}-clicks`, {
       keyType: 'string',
       valueType: 'json',
       partitions: options.partitions,
     });
-    const views = app.topic('views', {
+    const views = app.topic(`${app.appId}-views`, {
       keyType: 'string',
       valueType: 'json',
       partitions: options.partitions,
