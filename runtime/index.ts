@@ -126,6 +126,20 @@ export {
   type TableTypeOf,
   TableWriteOutsideStreamError,
 } from './tables/index.js';
+export {
+  JoinKeyTypesError,
+  type JoinKind,
+  JoinPartitionsError,
+  StreamTableJoin,
+  type StreamTableJoined,
+  type StreamTableJoinKind,
+  type StreamTableJoinOptions,
+  type TableJoined,
+  type TableJoinOptions,
+  WindowedJoin,
+  type WindowedJoinOptions,
+  type WindowJoined,
+} from './tables/joins/index.js';
 export { createStore, registerStore, type Store, type StoreWriter } from './stores/index.js';
 export {
   Blueprint,

@@ -10,6 +10,17 @@ import { LeaderElection } from '../leader/index.js';
 import { createLogger, type Logger } from '../core/logging/index.js';
 import { registerTableCommands } from './table-commands.js';
 import { declareSetTable, declareTable } from '../tables/declare.js';
+import {
+  type JoinKind,
+  StreamTableJoin,
+  type StreamTableJoinKind,
+  type StreamTableJoinOptions,
+  type TableJoined,
+  type TableJoinOptions,
+  tableJoin,
+  WindowedJoin,
+  type WindowedJoinOptions,
+} from '../tables/joins/index.js';
 import { TableManager } from '../tables/manager.js';
 import type { SetTable, SetTableOptions } from '../tables/set-table.js';
 import type { GlobalTable, Table } from '../tables/table.js';
@@ -51,7 +62,7 @@ import type { AppProducer, ProducedMessage } from '../worker/producer.js';
 import { Signal } from '../core/signals.js';
 import type { Blueprint, KeySource, PageMethods, PageOptions, WebHandler } from '../web/index.js';
 import { WebServer } from '../web/server.js';
-import { webHost } from './ports.js';
+import { joinHost, webHost } from './ports.js';
 import { type AppCommand, type CommandOptions, runMain } from './main.js';
 import {
   configFromObject,
@@ -359,6 +370,46 @@ export class App implements ChannelHost, AgentHost<App> {
   >(name: string, options: SetTableOptions<KS, VS> = {}): SetTable<TableTypeOf<KS>, TableTypeOf<VS>> {
     this.assertNotStarted('setGlobalTable');
     return declareSetTable(this.tables, name, options, true) as SetTable<TableTypeOf<KS>, TableTypeOf<VS>>;
+  }
+
+  // ---- joins (runtime/tables/joins) -----------------------------------------------------------
+
+  /**
+   * A stream-table join: `join.join(stream)` gives each event of `topic` with `table`'s value of its
+   * key (`{ left: value, right: row }`; inner drops events the table has no row for).
+   */
+  streamTableJoin<K, V, T, const J extends StreamTableJoinKind>(
+    topic: Topic<K, V>,
+    table: Table<K, T, unknown>,
+    options: StreamTableJoinOptions<J>,
+  ): StreamTableJoin<K, V, T, J> {
+    this.assertNotStarted('streamTableJoin');
+    return new StreamTableJoin(joinHost(this), topic, table, options);
+  }
+
+  /** A table-table join: a table `name` kept equal to the join of `left` and `right` by key. */
+  tableJoin<K, L, R, const J extends JoinKind>(
+    name: string,
+    left: Table<K, L, unknown>,
+    right: Table<K, R, unknown>,
+    options: TableJoinOptions<J>,
+  ): Table<K, TableJoined<L, R, J>> {
+    this.assertNotStarted('tableJoin');
+    return tableJoin(joinHost(this), name, left, right, options);
+  }
+
+  /**
+   * A windowed stream-stream join of two topics: each side's agent runs its stream through
+   * `join.left(stream)` / `join.right(stream)` and gets the results its events complete.
+   */
+  windowedJoin<K, L, R, const J extends JoinKind>(
+    name: string,
+    left: Topic<K, L>,
+    right: Topic<K, R>,
+    options: WindowedJoinOptions<J>,
+  ): WindowedJoin<K, L, R, J> {
+    this.assertNotStarted('windowedJoin');
+    return new WindowedJoin(joinHost(this), name, left, right, options);
   }
 
   /** The app's tables and their recovery (Faust's app.tables). */

@@ -3,11 +3,13 @@
  * gives a service the parts of the worker it reads, in the shapes it asks for, and nothing else.
  */
 import type { FaustgenAssignor } from '../assignor/assignor.js';
+import type { LifecycleHooks } from '../core/lifecycle.js';
 import type { Logger } from '../core/logging/index.js';
 import type { Settings } from '../core/settings/index.js';
 import type { Signal } from '../core/signals.js';
 import type { TopicPartition } from '../core/types.js';
 import type { Monitor } from '../sensors/monitor.js';
+import type { JoinHost } from '../tables/joins/index.js';
 import type { TableManager } from '../tables/manager.js';
 import type { WebHost, WebTable } from '../web/host.js';
 import type { Engine } from '../worker/engine.js';
@@ -52,5 +54,25 @@ export function webHost(app: WebHostSource): WebHost {
     table: (name) => tables().find((table) => table.name === name),
     recoveries: () => app.tables.recoveryStats(),
     whenRecovered: () => app.tables.whenRecovered(),
+  };
+}
+
+/** The parts of the app the join adapter reads (App has them). */
+export interface JoinHostSource {
+  readonly conf: Readonly<Settings>;
+  readonly engine: Engine;
+  readonly tables: TableManager;
+  topics(): { readonly name: string; readonly options: { readonly partitions?: number } }[];
+  addLifecycle(hooks: LifecycleHooks): void;
+}
+
+export function joinHost(app: JoinHostSource): JoinHost {
+  return {
+    tables: app.tables,
+    addStartCheck: (name, check) => app.addLifecycle({ name: `join ${name}`, onStart: check }),
+    partitionCount: async (topic) =>
+      (await app.engine.transportAdmin.partitionCount(topic)) ??
+      app.topics().find((t) => t.name === topic)?.options.partitions ??
+      app.conf.topicPartitions,
   };
 }

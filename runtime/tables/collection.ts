@@ -84,6 +84,11 @@ export interface TableHost {
   sourceKeyBytes(table: Collection<unknown>, key: unknown): Buffer | undefined;
   /** A write failed to reach the store: at-least-once is at stake, the worker must stop. */
   fail(error: Error): void;
+  /**
+   * The highest committed event time (ms) of the table's partition over the topics that write it
+   * (co-partitioned topics the worker consumes; the table's sourceTopic when it names one).
+   */
+  committedEventTime?(table: Collection<unknown>, partition: number): number | undefined;
 }
 
 /** The store key of a key, as a Map key (latin1 keeps every byte). */
@@ -104,7 +109,13 @@ export abstract class Collection<V> {
   private actives: ReadonlySet<number> | undefined;
   /** Partitions written here since the last assignment (usePartitioner, test drivers). */
   private written = new Set<number>();
+  /** Counts assignments (and starts): state derived from the local data is stale once it changes. */
+  private epoch = 0;
+  /** The epoch since which each active partition is continuously this worker's. */
+  private readonly activeFrom = new Map<number, number>();
   private readonly expirers: TableExpirer[] = [];
+  private readonly changeListeners: ((key: Buffer, partition: number) => void)[] = [];
+  private readonly flushers: (() => Promise<void>)[] = [];
   /** Acknowledged changelog records per partition, waiting for the next store transaction. */
   private acked = new Map<number, AckedRecord[]>();
   private flushScheduled = false;
@@ -255,6 +266,15 @@ export abstract class Collection<V> {
       // exactly_once: the transaction was aborted; reads fall back to the store (what was committed).
       () => this.local.remove(partition, id),
     );
+    for (const listener of this.changeListeners) listener(storeKey, partition);
+  }
+
+  /**
+   * Calls `listener` after each change an agent makes (set, delete, update), inside the event that
+   * made it, with the store key; not for recovery, standbys or expiry. Table-table joins use it.
+   */
+  onLocalChange(listener: (key: Buffer, partition: number) => void): void {
+    this.changeListeners.push(listener);
   }
 
   /** The local value of a key in one partition (pending write, cache, or store). */
@@ -344,14 +364,38 @@ export abstract class Collection<V> {
     }
   }
 
-  /** Drops a key from local state and store, without a changelog record (expiry). */
-  evictRaw(partition: number, key: Buffer): void {
-    this.local.remove(partition, keyId(key));
-    this.keyIndex.delete(keyId(key));
-    if (!this.storeHandle) return;
-    this.storeHandle
-      .transact((writer) => writer.delete(partition, key))
-      .catch((error: unknown) => this.host.fail(asError(error, `table ${this.name}: expiry failed`)));
+  /**
+   * Deletes an expired key of a partition, inside or outside an event: a tombstone in the changelog
+   * partition; the store drops the key when the broker has the tombstone (as for any write). Outside
+   * an event the tombstone is in no input partition's transaction (exactly_once): it is written at
+   * once, whatever becomes of the transactions in flight.
+   */
+  expireRaw(partition: number, key: Buffer): void {
+    const id = keyId(key);
+    this.local.write(partition, id, key, DELETED);
+    this.keyIndex.delete(id);
+    this.host.sendChangelog(
+      this as Collection<unknown>,
+      partition,
+      { key, value: null },
+      (offset) => this.delivered(partition, { key, value: null, offset, id }),
+      () => this.local.remove(partition, id),
+    );
+  }
+
+  /** Changes with every assignment: what was derived from the local data must be derived again. */
+  get assignmentEpoch(): number {
+    return this.epoch;
+  }
+
+  /** The assignment epoch since which the partition is continuously active here (else undefined). */
+  activeSince(partition: number): number | undefined {
+    return this.activeFrom.get(partition);
+  }
+
+  /** The highest committed event time (ms) of a partition of this table; undefined when unknown. */
+  committedEventTime(partition: number): number | undefined {
+    return this.host.committedEventTime?.(this as Collection<unknown>, partition);
   }
 
   localMeta(partition: number, name: string): string | undefined {
@@ -367,6 +411,16 @@ export abstract class Collection<V> {
     const options = this.changelogTopicOptions;
     if (config.deleting !== undefined) options.deleting = config.deleting;
     if (config.retentionMs !== undefined) options.retention = config.retentionMs / 1000;
+  }
+
+  /** Registers something to await at a graceful stop, before the store closes. */
+  addFlusher(flush: () => Promise<void>): void {
+    this.flushers.push(flush);
+  }
+
+  /** @internal Awaits every flusher (windowed tables: the watermark records of closes). */
+  async runFlushers(): Promise<void> {
+    for (const flush of this.flushers) await flush();
   }
 
   addExpirer(expirer: TableExpirer): void {
@@ -389,6 +443,8 @@ export abstract class Collection<V> {
     this.storeHandle = store;
     this.partitionCount = partitions;
     this.started = true;
+    this.epoch++;
+    this.activeFrom.clear();
   }
 
   /** @internal The worker stopped: the store is closed. */
@@ -396,6 +452,7 @@ export abstract class Collection<V> {
     this.storeHandle = undefined;
     this.started = false;
     this.actives = undefined;
+    this.activeFrom.clear();
     this.written = new Set();
     this.local.clear();
     this.keyIndex.clear();
@@ -407,6 +464,13 @@ export abstract class Collection<V> {
     const before = this.actives;
     this.actives = actives;
     this.written = new Set();
+    this.epoch++;
+    for (const partition of this.activeFrom.keys()) {
+      if (!actives.has(partition)) this.activeFrom.delete(partition);
+    }
+    for (const partition of actives) {
+      if (!this.activeFrom.has(partition)) this.activeFrom.set(partition, this.epoch);
+    }
     if (!before) return;
     for (const partition of before) {
       if (actives.has(partition)) continue;

@@ -6,6 +6,7 @@
  */
 import type { LifecycleHooks } from '../core/lifecycle.js';
 import type { Logger } from '../core/logging/index.js';
+import type { Sensor } from '../core/sensor.js';
 import type { Settings } from '../core/settings/index.js';
 import type { Topic, TopicOptions } from '../channels/topic.js';
 import type { Stream } from '../streams/stream.js';
@@ -47,7 +48,8 @@ export interface TablesHost {
   readonly appId: string;
   readonly conf: Readonly<Settings>;
   readonly logger: Logger;
-  readonly sensors: TableSensors;
+  /** The app's sensors; the table manager adds one that follows committed event time. */
+  readonly sensors: TableSensors & { add(sensor: Sensor): void };
   readonly engine: TablesEngine;
   topics(): Topic<unknown, unknown>[];
   topic(name: string, options: TopicOptions): Topic<unknown, unknown>;

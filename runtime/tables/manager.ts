@@ -36,6 +36,7 @@ import {
   type TableSensors,
 } from './collection.js';
 import { ChangelogBehindStoreError } from './errors.js';
+import { CommittedEventTimes } from './event-time.js';
 import type { TableAgentHandler, TablesHost } from './host.js';
 import { KeySources } from './key-sources.js';
 import { ChangelogReader, readerGroupId } from './reader.js';
@@ -86,6 +87,10 @@ export class TableManager implements TableHost {
   private backlog: Deferred | undefined;
   private stopping = false;
   private cleanupTimer: NodeJS.Timeout | undefined;
+  private cleaning: Promise<void> | undefined;
+  /** Committed event time per topic partition (a sensor), for windows that close on time. */
+  private readonly eventTimes = new CommittedEventTimes();
+  private eventTimesWatched = false;
 
   private readonly keySources: KeySources;
 
@@ -178,6 +183,16 @@ export class TableManager implements TableHost {
     this.app.crash(error);
   }
 
+  committedEventTime(table: AnyTable, partition: number): number | undefined {
+    const source = table.options.sourceTopic;
+    const sourceName = typeof source === 'string' ? source : source?.name;
+    return this.eventTimes.of(partition, (topic) =>
+      sourceName !== undefined
+        ? topic === sourceName
+        : this.topicCounts.get(topic) === table.partitions && !this.byChangelog.has(topic),
+    );
+  }
+
   // ---- declarations ---------------------------------------------------------------------------
 
   /** @internal Adds a table (app.table() and friends); declares its changelog topic. */
@@ -266,6 +281,11 @@ export class TableManager implements TableHost {
     this.stopping = false;
     this.keySources.reset();
     this.recovery.reset();
+    this.eventTimes.reset();
+    if (!this.eventTimesWatched && this.all().some((table) => table.hasExpirers)) {
+      this.eventTimesWatched = true;
+      this.app.sensors.add(this.eventTimes);
+    }
     const { conf } = this.app;
     const engine = this.app.engine;
     const admin = engine.transportAdmin;
@@ -398,26 +418,45 @@ export class TableManager implements TableHost {
   }
 
   private startCleanup(): void {
-    const expiring = this.all().filter((table) => table.hasExpirers);
-    if (expiring.length === 0 || this.cleanupTimer) return;
+    if (!this.all().some((table) => table.hasExpirers) || this.cleanupTimer) return;
     const intervalMs = this.app.conf.tableCleanupInterval * 1000;
-    let running = false;
-    this.cleanupTimer = setInterval(async () => {
-      if (running || this.stopping) return;
-      running = true;
-      try {
-        for (const table of expiring) {
-          try {
-            await table.expire(Date.now());
-          } catch (error) {
-            this.logger.error(`table ${table.name}: cleanup failed: ${(error as Error).message}`);
-          }
-        }
-      } finally {
-        running = false;
-      }
-    }, intervalMs);
+    this.cleanupTimer = setInterval(() => void this.cleanup(), intervalMs);
     this.cleanupTimer.unref();
+  }
+
+  /**
+   * One cleanup tick now (the timer runs one every tableCleanupInterval): windowed tables close and
+   * expire windows by each partition's committed event time. Skipped while a recovery is under
+   * way (a partition's local data is complete only once recovered); a tick already running is
+   * awaited instead of starting another.
+   */
+  cleanup(): Promise<void> {
+    if (this.cleaning) return this.cleaning;
+    if (this.stopping || this.recoveries.size > 0 || this.globalCatchUp) return Promise.resolve();
+    this.cleaning = (async () => {
+      for (const table of this.all()) {
+        if (!table.hasExpirers || !table.isStarted) continue;
+        try {
+          await table.expire(Date.now());
+          // The closes' onWindowClose calls and watermark records, so ticks never overlap.
+          await table.runFlushers();
+        } catch (error) {
+          this.logger.error(`table ${table.name}: cleanup failed: ${(error as Error).message}`);
+        }
+      }
+    })().finally(() => {
+      this.cleaning = undefined;
+    });
+    return this.cleaning;
+  }
+
+  /**
+   * Test driver: every partition's event time is at least `timestampMs` from now on, as if an event
+   * of that time had been committed in each; then one cleanup tick.
+   */
+  advanceEventTime(timestampMs: number): Promise<void> {
+    this.eventTimes.raiseFloor(timestampMs);
+    return this.cleanup();
   }
 
   private beginStop(): void {
@@ -437,10 +476,12 @@ export class TableManager implements TableHost {
   }
 
   private async finishStop(): Promise<void> {
+    await this.cleaning;
     // The producer flushed: every acknowledged changelog record goes into the stores now.
     for (const table of this.tables.values()) {
       try {
         await table.flushed();
+        await table.runFlushers();
       } catch (error) {
         this.logger.error(`table ${table.name}: final store writes failed: ${(error as Error).message}`);
       }

@@ -38,10 +38,17 @@ export class Table<K = unknown, V = unknown, G = V | undefined>
   readonly keySerde: Serde<K>;
   readonly valueSerde: Serde<V>;
 
-  constructor(host: TableHost, name: string, options: TableOptions, kind: TableKind = 'table') {
+  /** `valueSerde`: how values are written, when not by the options (a table-table join's pairs). */
+  constructor(
+    host: TableHost,
+    name: string,
+    options: TableOptions,
+    kind: TableKind = 'table',
+    valueSerde?: Serde<V>,
+  ) {
     super(host, name, options, kind);
     this.keySerde = tableSerde<K>(options.keyType, options.keySerializer, 'key');
-    this.valueSerde = tableSerde<V>(options.valueType, options.valueSerializer, 'value');
+    this.valueSerde = valueSerde ?? tableSerde<V>(options.valueType, options.valueSerializer, 'value');
   }
 
   /** The key's value; the default (not stored) or undefined when the table does not have the key. */

@@ -82,9 +82,12 @@ export interface RawEntry<V> {
   value: V;
 }
 
-/** Runs at every cleanup tick (tableCleanupInterval): windowed tables drop expired windows here. */
+/**
+ * Runs at every cleanup tick (tableCleanupInterval): windowed tables close and expire windows here,
+ * by the committed event time of each partition.
+ */
 export interface TableExpirer {
-  /** `nowMs`: wall-clock milliseconds; event-time expiry may ignore it. */
+  /** `nowMs`: wall-clock milliseconds; event-time expiry ignores it. */
   expire(nowMs: number): void | Promise<void>;
 }
 
@@ -105,8 +108,14 @@ export interface WindowableTable<V> {
   partitionOfRaw(key: Buffer): number | undefined;
   setRaw(key: Buffer, value: V): void;
   deleteRaw(key: Buffer): boolean;
-  /** Drops a key from local state without a changelog record (Faust's expiry: retention removes it). */
-  evictRaw(partition: number, key: Buffer): void;
+  /** Deletes an expired key of a partition (a tombstone), also outside an event. */
+  expireRaw(partition: number, key: Buffer): void;
+  /** The partitions whose keys this worker serves. */
+  ownedPartitions(): number[];
+  /** Changes with every assignment (rebalance) and start. */
+  readonly assignmentEpoch: number;
+  /** The highest committed event time (ms) of a partition; undefined when unknown. */
+  committedEventTime(partition: number): number | undefined;
   /** Every key held for the partitions this worker owns (active ones; all for global tables). */
   localEntries(): Iterable<RawEntry<V>>;
   /** Changes how the changelog topic is declared; call before the app starts. */

@@ -92,6 +92,16 @@ export class AgentTestContext<K, V, Y> {
     return this.app.settle();
   }
 
+  /** One cleanup tick now: windowed tables close and expire windows (see AppTestContext.tick()). */
+  tick(): Promise<void> {
+    return this.app.tick();
+  }
+
+  /** Moves event time forward to `timestampMs` in every partition, then ticks (see AppTestContext). */
+  advanceEventTime(timestampMs: number): Promise<void> {
+    return this.app.advanceEventTime(timestampMs);
+  }
+
   stop(): Promise<void> {
     return this.app.stop();
   }

@@ -168,6 +168,38 @@ export class AppTestContext {
     });
   }
 
+  /**
+   * Runs one cleanup tick now, as a worker does every `tableCleanupInterval`: windowed tables close
+   * the windows whose end + grace their partition's committed event time has reached (the highest
+   * timestamp of the events processed there), call onWindowClose, and delete the windows whose
+   * end + expires it has reached. Waits until the app is quiet first and until the closes are done.
+   */
+  tick(): Promise<void> {
+    return this.exclusive('tick', async () => {
+      await this.settle();
+      await this.app.tables.cleanup();
+      await this.settle();
+    });
+  }
+
+  /**
+   * Moves event time forward to `timestampMs` (milliseconds since the epoch, like put()'s
+   * `timestamp`) in every partition, as if an event of that time had been processed in each, then
+   * runs a cleanup tick (see tick()). Event time never goes back: an earlier time changes nothing.
+   */
+  advanceEventTime(timestampMs: number): Promise<void> {
+    if (!Number.isFinite(timestampMs)) {
+      return Promise.reject(
+        new TypeError(`advanceEventTime(): expected milliseconds since the epoch, got ${timestampMs}`),
+      );
+    }
+    return this.exclusive('advanceEventTime', async () => {
+      await this.settle();
+      await this.app.tables.advanceEventTime(timestampMs);
+      await this.settle();
+    });
+  }
+
   /** Waits until the app has processed everything queued so far (see put()). */
   settle(): Promise<void> {
     if (this.closed) return Promise.reject(this.stoppedError('settle'));

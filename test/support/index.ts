@@ -8,3 +8,4 @@ export * from './broker-control.js';
 export * from './group-offsets.js';
 export * from './table-stores.js';
 export * from './table-counter.js';
+export * from './join-scenarios.js';

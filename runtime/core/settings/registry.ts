@@ -764,7 +764,7 @@ export const SETTING_SPECS = {
     faustName: 'table_cleanup_interval',
     type: seconds,
     section: 'table',
-    doc: 'How often windowed tables drop expired windows.',
+    doc: "How often windowed tables close and expire windows by each partition's committed event time (the cleanup tick).",
     status: 'supported',
     default: 30,
   }),

@@ -36,13 +36,31 @@ export interface WindowHost<V> {
   partitionOfRaw(key: Buffer): number | undefined;
   setRaw(key: Buffer, value: V): void;
   deleteRaw(key: Buffer): boolean;
-  /** Drops a key from local state without a changelog record (expiry; retention removes it). */
-  evictRaw(partition: number, key: Buffer): void;
+  /**
+   * Deletes an expired key of a partition, inside or outside an event: from local state, and a
+   * tombstone into the changelog partition (the store drops the key once the broker has it).
+   */
+  expireRaw(partition: number, key: Buffer): void;
   /** Every key held for the partitions this worker owns. */
   localEntries(): Iterable<{ partition: number; key: Buffer; value: V }>;
   configureChangelog(config: WindowChangelogConfig): void;
   localMeta(partition: number, name: string): string | undefined;
   setLocalMeta(partition: number, name: string, value: string | undefined): Promise<void>;
+  /** Optional: a global table (every worker holds every partition); the cleanup tick skips it. */
+  readonly global?: boolean;
+  /** Optional: the partitions this worker serves (the cleanup tick visits them). */
+  ownedPartitions?(): number[];
+  /** Optional: changes with every assignment and start (local data must be read again). */
+  readonly assignmentEpoch?: number;
+  /**
+   * Optional: the assignment epoch since which the partition is continuously this worker's
+   * (undefined when it is not assigned): window state built since then is still valid.
+   */
+  activeSince?(partition: number): number | undefined;
+  /** Optional: the highest committed event time (ms) of a partition; undefined when unknown. */
+  committedEventTime?(partition: number): number | undefined;
+  /** Optional: runs `expirer.expire` at every cleanup tick (tableCleanupInterval). */
+  addExpirer?(expirer: { expire(nowMs: number): void | Promise<void> }): void;
   /**
    * Optional: `flush` is awaited at a graceful stop before the store closes, so the watermarks of
    * closes still running are recorded (without it they fire again after the restart).

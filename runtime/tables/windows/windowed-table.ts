@@ -69,7 +69,13 @@ class WindowedCore<K, V> {
   readonly logger: WindowedTableOptions<K, V>['logger'];
   readonly stats: WindowStats = { lateWrites: 0, closedWindows: 0, expiredKeys: 0 };
   private keySerde: Serde<unknown> | undefined;
-  /** The consumer generation each partition's tracker state was built in. */
+  /**
+   * Whether the table's time is the events' Kafka timestamps (the default relativity), so that the
+   * committed event time of a partition moves its windows at the cleanup tick. False once a view
+   * with another relativity exists: then only writes move them.
+   */
+  streamTime = true;
+  /** The assignment (or consumer generation) each partition's tracker state was built in. */
   private readonly restoredIn = new Map<number, number>();
   private generation: number | undefined;
   /** Per partition: the latest record of the watermark, so records are written in order. */
@@ -133,12 +139,45 @@ class WindowedCore<K, V> {
    */
   advance(event: Event, timestamp: number): number {
     const { partition } = event;
-    this.ensureRestored(partition, event.generation);
+    this.ensureRestored(partition, this.epochOf(event));
+    this.advanceTo(partition, timestamp);
+    return partition;
+  }
+
+  /**
+   * The cleanup tick: every partition this worker serves is brought up to date from its local data
+   * (after a start or a rebalance) and moved to its committed event time, so that windows close
+   * and expire even when nothing writes the partition any more. Runs outside any event.
+   */
+  tick(): void {
+    // A global table's partitions are written by every worker: their writes close its windows.
+    const owned = this.host.global ? undefined : this.host.ownedPartitions?.();
+    if (!owned) return;
+    const epoch = this.epochOf(undefined);
+    for (const tracked of this.tracker.trackedPartitions()) {
+      if (owned.includes(tracked)) continue;
+      this.tracker.drop(tracked); // revoked: rebuilt from the local data if it comes back
+      this.restoredIn.delete(tracked);
+    }
+    for (const partition of owned) {
+      this.ensureRestored(partition, epoch);
+      if (!this.streamTime) continue;
+      const committedMs = this.host.committedEventTime?.(partition);
+      if (committedMs !== undefined) this.advanceTo(partition, committedMs / 1000);
+    }
+  }
+
+  private advanceTo(partition: number, timestamp: number): void {
     this.learn(partition, timestamp);
     const { closed, expired } = this.tracker.advance(partition, timestamp);
     if (closed.length > 0) this.close(partition, closed);
     if (expired.length > 0) this.expire(partition, expired);
-    return partition;
+  }
+
+  /** Which assignment the local data belongs to: the host's epoch, else the event's generation. */
+  private epochOf(event: Event | undefined): number {
+    const epoch = this.host.assignmentEpoch ?? event?.generation ?? this.generation ?? 0;
+    return epoch;
   }
 
   /**
@@ -190,6 +229,15 @@ class WindowedCore<K, V> {
   }
 
   private ensureRestored(partition: number, generation: number): void {
+    const since = this.host.activeSince?.(partition);
+    if (since !== undefined) {
+      // Kept across rebalances while the partition stays here; rebuilt once it (re)arrived.
+      const restored = this.restoredIn.get(partition);
+      if (restored !== undefined && restored >= since) return;
+      this.restoredIn.set(partition, Math.max(generation, since));
+      this.restore(partition);
+      return;
+    }
     if (this.generation !== generation) {
       // A rebalance: partitions may have moved; each is rebuilt from local data when next written.
       this.generation = generation;
@@ -198,6 +246,11 @@ class WindowedCore<K, V> {
     }
     if (this.restoredIn.get(partition) === generation) return;
     this.restoredIn.set(partition, generation);
+    this.restore(partition);
+  }
+
+  /** Rebuilds the partition's windows from its local data and recorded watermark. */
+  private restore(partition: number): void {
     const keys: { range: WindowRange; key: string }[] = [];
     for (const entry of this.host.localEntries()) {
       if (entry.partition !== partition) continue;
@@ -272,7 +325,7 @@ class WindowedCore<K, V> {
   private expire(partition: number, windows: TrackedWindow[]): void {
     for (const { keys } of windows) {
       for (const id of keys) {
-        this.host.evictRaw(partition, Buffer.from(id, 'latin1'));
+        this.host.expireRaw(partition, Buffer.from(id, 'latin1'));
         this.stats.expiredKeys++;
       }
     }
@@ -333,12 +386,14 @@ export class WindowedTable<K, V> {
     if (hostOrCore instanceof WindowedCore) {
       this.core = hostOrCore;
       this.relativity = windowOrRelativity as Relativity;
+      if (this.relativity !== relativeToStream) this.core.streamTime = false;
       return;
     }
     const window = windowOrRelativity as Window;
     this.core = new WindowedCore(hostOrCore, window, options);
     const core = this.core;
     hostOrCore.addFlusher?.(() => core.flush());
+    hostOrCore.addExpirer?.({ expire: () => core.tick() });
     hostOrCore.configureChangelog({
       deleting: true,
       ...(window.expires !== undefined ? { retentionMs: Math.ceil(retentionSeconds(window) * 1000) } : {}),

@@ -15,7 +15,16 @@ export class FakeHost<V> implements WindowHost<V> {
   readonly meta = new Map<string, string>();
   /** Every changelog record the table would send: [partition, key bytes, value or null]. */
   readonly changelog: [number, string, V | null][] = [];
-  readonly evicted: [number, string][] = [];
+  /** Keys expired (each also a tombstone in `changelog`). */
+  readonly expired: [number, string][] = [];
+  /** What ownedPartitions() returns (the partitions with data when undefined). */
+  owned: number[] | undefined;
+  /** What committedEventTime() returns, per partition (ms). */
+  readonly committed = new Map<number, number>();
+  assignmentEpoch: number | undefined;
+  /** What activeSince() returns, per partition (undefined: the table falls back to generations). */
+  readonly since = new Map<number, number>();
+  readonly expirers: { expire(nowMs: number): void | Promise<void> }[] = [];
   changelogConfig: WindowChangelogConfig | undefined;
   readonly flushers: (() => Promise<void>)[] = [];
 
@@ -58,9 +67,31 @@ export class FakeHost<V> implements WindowHost<V> {
     return this.data.get(partition)?.delete(key.toString('latin1')) ?? false;
   }
 
-  evictRaw(partition: number, key: Buffer): void {
-    this.evicted.push([partition, key.toString('latin1')]);
+  expireRaw(partition: number, key: Buffer): void {
+    this.expired.push([partition, key.toString('latin1')]);
+    this.changelog.push([partition, key.toString('latin1'), null]);
     this.data.get(partition)?.delete(key.toString('latin1'));
+  }
+
+  ownedPartitions(): number[] {
+    return this.owned ?? [...this.data.keys()].sort((a, b) => a - b);
+  }
+
+  activeSince(partition: number): number | undefined {
+    return this.since.get(partition);
+  }
+
+  committedEventTime(partition: number): number | undefined {
+    return this.committed.get(partition);
+  }
+
+  addExpirer(expirer: { expire(nowMs: number): void | Promise<void> }): void {
+    this.expirers.push(expirer);
+  }
+
+  /** One cleanup tick, as the table manager runs it. */
+  async tick(): Promise<void> {
+    for (const expirer of this.expirers) await expirer.expire(Date.now());
   }
 
   *localEntries(): Iterable<{ partition: number; key: Buffer; value: V }> {

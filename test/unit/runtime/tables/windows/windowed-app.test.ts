@@ -165,4 +165,91 @@ describe('windowed tables on the table core', () => {
       await second.app.stop();
     }
   });
+
+  it('the cleanup tick closes 1,000 quiet keys once each, across a graceful restart, and tombstones them', async () => {
+    // tumbling 10 s, grace 5, expires 20: [0, 10) closes at 15 and expires at 30, [10, 20) closes
+    // at 25. Only heartbeats (which write nothing) move event time after the keys went quiet.
+    const keys = 1_000;
+    const id = `windows-quiet-${Date.now().toString(36)}`;
+    const broker = `memory://${id}`;
+    const datadir = tempDir();
+    const closes = new Map<string, number>();
+    const worker = () => {
+      const app = tableApp({
+        id,
+        broker,
+        settings: { datadir, topicPartitions: 2, tableCleanupInterval: 0.02 },
+      });
+      const counts = app
+        .table('counts', { keyType: 'string', valueType: 'number', default: () => 0 })
+        .tumbling(10, {
+          grace: 5,
+          expires: 20,
+          onWindowClose: ([key, [start]]: WindowedKey<string>, value: number) => {
+            const id = `${key}@${start}=${value}`;
+            closes.set(id, (closes.get(id) ?? 0) + 1);
+          },
+        });
+      const events = app.topic('events', { keyType: 'string', valueType: 'json' });
+      let applied = 0;
+      app.agent(events, { name: 'count' }, async (stream) => {
+        for await (const [key, kind] of stream.items()) {
+          if (kind !== 'heartbeat') counts.update(key as string, (v) => v + 1);
+          applied++;
+        }
+      });
+      const send = async (sends: { key: string; kind: string; partition?: number; seconds: number }[]) => {
+        const before = applied;
+        for (const { key, kind, partition, seconds } of sends) {
+          await events.send({ key, value: kind as never, partition, timestamp: seconds * 1000 });
+        }
+        await eventually(`${sends.length} events applied`, () => applied === before + sends.length);
+      };
+      const heartbeat = (seconds: number) =>
+        send([0, 1].map((partition) => ({ key: 'clock', kind: 'heartbeat', partition, seconds })));
+      return { app, counts, send, heartbeat };
+    };
+    const closedIn = (start: number) => [...closes.keys()].filter((key) => key.includes(`@${start}=`));
+    const users = Array.from({ length: keys }, (_, i) => `user-${i}`);
+
+    const first = worker();
+    try {
+      await first.app.start();
+      await first.app.whenReady();
+      await first.send(users.map((key, i) => ({ key, kind: 'click', seconds: 1 + (i % 9) })));
+      await first.send(users.map((key) => ({ key, kind: 'click', seconds: 12 })));
+      await first.heartbeat(16);
+      await eventually('[0, 10) closed for every key', () => closedIn(0).length === keys);
+    } finally {
+      await first.app.stop();
+    }
+    assert.deepEqual(closedIn(10), [], '[10, 20) is still open (closes at 25)');
+
+    const second = worker();
+    try {
+      await second.app.start();
+      await second.app.whenReady();
+      await second.heartbeat(31);
+      await eventually('[10, 20) closed for every key', () => closedIn(10).length === keys);
+      assert.deepEqual(second.counts.keys().length, keys, 'only [10, 20) is left');
+    } finally {
+      await second.app.stop();
+    }
+    assert.equal(closes.size, 2 * keys);
+    assert.deepEqual(
+      [...closes.values()].filter((n) => n !== 1),
+      [],
+      'every window of every key closed exactly once',
+    );
+    assert.equal(closes.get('user-7@0=1'), 1);
+    assert.equal(closes.get('user-7@10=1'), 1);
+    const tombstoned = new Set<string>();
+    for (const partition of [0, 1]) {
+      for (const record of topicRecords(broker, `${id}-counts-changelog`, partition)) {
+        if (record.value === null) tombstoned.add(record.key!.toString());
+      }
+    }
+    assert.equal(tombstoned.size, keys, 'each expired [0, 10) key tombstoned once expired');
+    assert.ok(tombstoned.has('["user-7",[0.0,9.9]]'));
+  });
 });

@@ -197,7 +197,12 @@ describe('WindowedTable: closing by event time', () => {
       table.update('x', (v) => v + 1);
       assert.equal(table.get('a').at([0, 9.9]), 0, 'expired: the default');
     });
-    assert.deepEqual(host.evicted, [[0, '["a",[0.0,9.9]]']], 'dropped locally, no changelog record');
+    assert.deepEqual(host.expired, [[0, '["a",[0.0,9.9]]']], 'dropped locally');
+    assert.deepEqual(
+      host.changelog.filter(([, , value]) => value === null),
+      [[0, '["a",[0.0,9.9]]', null]],
+      'and tombstoned in the changelog',
+    );
     assert.equal(table.stats.expiredKeys, 1);
   });
 
@@ -223,7 +228,7 @@ describe('WindowedTable: closing by event time', () => {
       "'a' closed before the restart and does not fire again",
     );
     assert.deepEqual(
-      host.evicted.map(([, key]) => key),
+      host.expired.map(([, key]) => key),
       ['["a",[0.0,9.9]]'],
       "restored 'a' expired (its end 10 + expires 20 <= 36)",
     );
@@ -346,13 +351,13 @@ describe('WindowedTable: expiry, one rule for every read', () => {
     assert.equal(windows.get('a').at([0, 9.9]), 0, 'expired: the default, not 3');
     assert.equal(windows.get('b').at([30, 39.9]), 1);
     assert.deepEqual(windows.keys(), ['b']);
-    assert.deepEqual(host.evicted, [], 'nothing deleted yet: the rule alone hides it');
+    assert.deepEqual(host.expired, [], 'nothing deleted yet: the rule alone hides it');
     processing(eventAt(31_000, { generation: 2 }), () => {
       assert.deepEqual(windows.items(eventAt(5_000)), [], 'items() of the expired window');
       windows.update('b', (v) => v + 1);
       assert.equal(windows.get('a').at([0, 9.9]), 0, 'the same answer once the cleanup ran');
     });
-    assert.deepEqual(host.evicted, [[0, '["a",[0.0,9.9]]']]);
+    assert.deepEqual(host.expired, [[0, '["a",[0.0,9.9]]']]);
   });
 
   it('after a restart the recorded watermark hides a quiet key the busy keys would have expired', () => {
@@ -401,5 +406,82 @@ describe('WindowedTable: expiry, one rule for every read', () => {
     assert.equal(windows.get('a').at([30, 39.9]), 0);
     assert.deepEqual(host.keys(0), ['["b",[50.0,59.9]]'], 'not written: late');
     assert.equal(windows.stats.lateWrites, 1);
+  });
+});
+
+describe('WindowedTable: the cleanup tick', () => {
+  // tumbling 10 s, grace 5, expires 20: [0, 10) closes at 15 and expires at 30 (event time)
+  function tickingTable(host: FakeHost<number>, closes: string[]) {
+    return tumbling<string, number>(host, 10, {
+      grace: 5,
+      expires: 20,
+      onWindowClose: ([key, [start]]: WindowedKey<string>, value: number) => {
+        closes.push(`${key}@${start}=${value}`);
+      },
+    });
+  }
+
+  it('closes quiet keys by the committed event time of their partition, then tombstones them', async () => {
+    const host = counter();
+    const closes: string[] = [];
+    const table = tickingTable(host, closes);
+    processing(eventAt(1_000), () => table.update('a', (v) => v + 1));
+    processing(eventAt(2_000, { partition: 1 }), () => table.update('b', (v) => v + 1));
+    host.committed.set(0, 14_999);
+    await host.tick();
+    assert.deepEqual(closes, [], 'not before end + grace');
+    host.committed.set(0, 15_000);
+    await host.tick();
+    assert.deepEqual(closes, ['a@0=1'], "partition 1's event time has not moved");
+    host.committed.set(1, 40_000);
+    await host.tick();
+    await host.tick();
+    assert.deepEqual(closes, ['a@0=1', 'b@0=1'], 'each once');
+    assert.deepEqual(host.expired, [[1, '["b",[0.0,9.9]]']], 'b expired at 30');
+    assert.equal(host.meta.get(`1/${WATERMARK_META}`), '40', 'the watermark recorded with the data');
+  });
+
+  it('a view with another time than the Kafka timestamp is moved by its writes only', async () => {
+    const host = counter();
+    const closes: string[] = [];
+    const table = tickingTable(host, closes).relativeToField('at');
+    processing(eventAt(100_000, { value: { at: 1 } }), () => table.update('a', (v) => v + 1));
+    host.committed.set(0, 100_000);
+    await host.tick();
+    assert.deepEqual(closes, [], 'Kafka time 100 s says nothing about the field time');
+  });
+
+  it('a rebalance that keeps the partition keeps its windows: a close being recorded does not fire again', async () => {
+    const host = counter();
+    host.assignmentEpoch = 1;
+    host.since.set(0, 1);
+    const closes: string[] = [];
+    const table = tickingTable(host, closes);
+    processing(eventAt(1_000), () => table.update('a', (v) => v + 1));
+    host.committed.set(0, 16_000);
+    const first = host.tick(); // closes [0, 10); its watermark record is still to be written
+    host.assignmentEpoch = 2; // a rebalance; partition 0 stays
+    await host.tick();
+    await first;
+    assert.deepEqual(closes, ['a@0=1']);
+  });
+
+  it('a partition that left and came back is rebuilt from its data and recorded watermark', async () => {
+    const host = counter();
+    host.assignmentEpoch = 1;
+    host.since.set(0, 1);
+    const closes: string[] = [];
+    const table = tickingTable(host, closes);
+    processing(eventAt(1_000), () => table.update('a', (v) => v + 1));
+    host.committed.set(0, 16_000);
+    await host.tick();
+    await table.flush();
+    // Another worker had it meanwhile and wrote [10, 20); it is back since epoch 3.
+    host.data.get(0)!.set('["b",[10.0,19.9]]', 4);
+    host.assignmentEpoch = 3;
+    host.since.set(0, 3);
+    host.committed.set(0, 25_000);
+    await host.tick();
+    assert.deepEqual(closes, ['a@0=1', 'b@10=4'], "the other worker's key closes here; 'a' not again");
   });
 });
