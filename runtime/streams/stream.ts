@@ -153,7 +153,7 @@ export class Stream<K = unknown, V = unknown> implements AsyncIterable<V> {
       throw new RangeError(`take(max): max must be a positive integer, got ${max}`);
     const source = this.source;
     const state = this.state;
-    let pending: Promise<Event<K, V> | undefined> | undefined;
+    let pending: Awaitable<Event<K, V> | undefined> | undefined;
     let ended = false;
     const iterator: AsyncIterableIterator<V[]> = {
       next: async () => {
@@ -221,7 +221,8 @@ export class Stream<K = unknown, V = unknown> implements AsyncIterable<V> {
     const iterator: AsyncIterableIterator<T> = {
       next: async () => {
         this.ackInflight();
-        const event = await source.next();
+        const next = source.next();
+        const event = next instanceof Promise ? await next : next;
         if (!event) return { done: true, value: undefined };
         state.inflight = [event as Event<unknown, unknown>];
         return { done: false, value: project(event) };
@@ -261,7 +262,8 @@ export class Stream<K = unknown, V = unknown> implements AsyncIterable<V> {
   }
 }
 
-function raceDeadline<T>(promise: Promise<T>, deadline: number): Promise<T | typeof TIMED_OUT> {
+function raceDeadline<T>(promise: Awaitable<T>, deadline: number): Promise<T | typeof TIMED_OUT> {
+  if (!(promise instanceof Promise)) return Promise.resolve(promise);
   const remaining = deadline - Date.now();
   if (remaining <= 0) return Promise.resolve(TIMED_OUT);
   return new Promise((resolve, reject) => {
