@@ -74,7 +74,7 @@ export class Topic<K = unknown, V = unknown> implements SendTarget<K, V>, Stream
    * settling on the broker's acknowledgement. Commits wait for delivery, so awaiting `send()`
    * in an agent is enough for at-least-once.
    */
-  async send(record: OutgoingRecord<K, V>, callback?: DeliveryCallback): Promise<SendReceipt> {
+  send(record: OutgoingRecord<K, V>, callback?: DeliveryCallback): Promise<SendReceipt> {
     let key: Buffer | null;
     let value: Buffer | null;
     try {
@@ -85,19 +85,21 @@ export class Topic<K = unknown, V = unknown> implements SendTarget<K, V>, Stream
         cause: error,
       });
       callback?.(failure);
-      throw failure;
+      return Promise.reject(failure);
     }
-    const receipt = await this.host.produce(this.name, key, value, {
+    const queued = this.host.produce(this.name, key, value, {
       partition: record.partition,
       timestamp: record.timestamp,
       headers: record.headers,
     });
-    if (callback)
+    if (!callback) return queued;
+    return queued.then((receipt) => {
       receipt.delivered.then(
         (metadata) => callback(null, metadata),
         (error: Error) => callback(error),
       );
-    return receipt;
+      return receipt;
+    });
   }
 
   /** Sends a record and waits for the broker's acknowledgement. */
