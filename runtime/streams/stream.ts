@@ -212,7 +212,7 @@ export class Stream<K = unknown, V = unknown> implements AsyncIterable<V> {
     const inflight = this.state.inflight;
     if (inflight.length === 0) return;
     if (this.state.acks) for (const event of inflight) event.ack();
-    this.state.inflight = [];
+    inflight.length = 0; // reused: one array per stream, not one per event
   }
 
   private iterate<T>(project: (event: Event<K, V>) => T): AsyncIterableIterator<T> {
@@ -224,7 +224,7 @@ export class Stream<K = unknown, V = unknown> implements AsyncIterable<V> {
         const next = source.next();
         const event = next instanceof Promise ? await next : next;
         if (!event) return { done: true, value: undefined };
-        state.inflight = [event as Event<unknown, unknown>];
+        state.inflight.push(event as Event<unknown, unknown>);
         return { done: false, value: project(event) };
       },
       // Breaking out of the loop or throwing leaves the current event to the agent, which acks
