@@ -378,22 +378,21 @@ export class Agent<K = unknown, V = unknown, Y = unknown> implements SendTarget<
   private makeStream(actor: Actor): Stream<K, V> {
     const source = actor.source as EventSource<K, V>;
     const sensors = this.host.sensors;
+    const taken = (event: Event<K, V> | undefined) => {
+      if (event) {
+        this.processed++;
+        if (sensors?.active) this.eventTaken(actor, event);
+      }
+      return event;
+    };
     const counting: EventSource<K, V> = {
       name: source.name,
-      next: async () => {
+      next: () => {
         if (actor.taken) this.eventDone(actor);
+        const next = source.next();
+        if (!(next instanceof Promise)) return taken(next);
         actor.pulling++;
-        let event: Event<K, V> | undefined;
-        try {
-          event = await source.next();
-        } finally {
-          actor.pulling--;
-        }
-        if (event) {
-          this.processed++;
-          if (sensors?.active) this.eventTaken(actor, event);
-        }
-        return event;
+        return next.finally(() => actor.pulling--).then(taken);
       },
     };
     return new Stream<K, V>(counting, this.host, actor.state);

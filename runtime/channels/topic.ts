@@ -1,7 +1,7 @@
 import { Stream } from '../streams/stream.js';
 import type { EventSource, OutgoingRecord, SendTarget, StreamSourceFactory } from '../streams/types.js';
 import type { RecordMetadata, TopicSpec } from '../transport/types.js';
-import { Event } from '../streams/event.js';
+import { Event, type MessageRef } from '../streams/event.js';
 import { createSerde, type Serde, type TypeSpec } from './serde.js';
 import type { ChannelHost, SendReceipt } from './types.js';
 
@@ -74,7 +74,7 @@ export class Topic<K = unknown, V = unknown> implements SendTarget<K, V>, Stream
    * settling on the broker's acknowledgement. Commits wait for delivery, so awaiting `send()`
    * in an agent is enough for at-least-once.
    */
-  async send(record: OutgoingRecord<K, V>, callback?: DeliveryCallback): Promise<SendReceipt> {
+  send(record: OutgoingRecord<K, V>, callback?: DeliveryCallback): Promise<SendReceipt> {
     let key: Buffer | null;
     let value: Buffer | null;
     try {
@@ -85,19 +85,21 @@ export class Topic<K = unknown, V = unknown> implements SendTarget<K, V>, Stream
         cause: error,
       });
       callback?.(failure);
-      throw failure;
+      return Promise.reject(failure);
     }
-    const receipt = await this.host.produce(this.name, key, value, {
+    const queued = this.host.produce(this.name, key, value, {
       partition: record.partition,
       timestamp: record.timestamp,
       headers: record.headers,
     });
-    if (callback)
+    if (!callback) return queued;
+    return queued.then((receipt) => {
       receipt.delivered.then(
         (metadata) => callback(null, metadata),
         (error: Error) => callback(error),
       );
-    return receipt;
+      return receipt;
+    });
   }
 
   /** Sends a record and waits for the broker's acknowledgement. */
@@ -149,23 +151,45 @@ class TopicSource<K, V> implements EventSource<K, V> {
     this.host.unsubscribe(this.buffer);
   }
 
-  async next(): Promise<Event<K, V> | undefined> {
-    const { buffer, host, topic } = this;
+  next(): Event<K, V> | undefined | Promise<Event<K, V> | undefined> {
+    // Buffered messages are decoded synchronously; only waiting and dead-lettering go async.
     for (;;) {
-      const ref = buffer.take() ?? (await buffer.shift());
-      if (!ref) return undefined;
-      if (ref.generation !== host.generation()) continue; // refetched by the partition's owner
-      const message = ref.message;
-      let key: K;
-      let value: V;
-      try {
-        key = topic.keySerde.deserialize(message.key);
-        value = topic.valueSerde.deserialize(message.value);
-      } catch (error) {
-        await host.deadLetter(new Event(null, null, message, ref), error, 'decode');
-        continue;
-      }
-      return new Event<K, V>(key, value, message, ref);
+      const ref = this.buffer.take();
+      if (!ref) return this.buffer.isClosed ? undefined : this.nextAfterWait();
+      const decoded = this.decode(ref);
+      if (decoded instanceof Event) return decoded;
+      if (decoded) return this.deadLetterThenNext(ref, decoded.error);
+    }
+  }
+
+  private async nextAfterWait(): Promise<Event<K, V> | undefined> {
+    const ref = await this.buffer.shift();
+    if (!ref) return undefined;
+    const decoded = this.decode(ref);
+    if (decoded instanceof Event) return decoded;
+    if (decoded) return this.deadLetterThenNext(ref, decoded.error);
+    return this.next();
+  }
+
+  private async deadLetterThenNext(ref: MessageRef, error: unknown): Promise<Event<K, V> | undefined> {
+    await this.host.deadLetter(new Event(null, null, ref.message, ref), error, 'decode');
+    return this.next();
+  }
+
+  /** The message's event; undefined when it is of an older generation (refetched by the partition's owner). */
+  private decode(ref: MessageRef): Event<K, V> | { error: unknown } | undefined {
+    if (ref.generation !== this.host.generation()) return undefined;
+    const { topic } = this;
+    const message = ref.message;
+    try {
+      return new Event<K, V>(
+        topic.keySerde.deserialize(message.key),
+        topic.valueSerde.deserialize(message.value),
+        message,
+        ref,
+      );
+    } catch (error) {
+      return { error };
     }
   }
 }

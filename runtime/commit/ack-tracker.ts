@@ -31,8 +31,15 @@ export class PartitionAckTracker {
     if (this.head >= this.pending.length || offset < (this.pending[this.head] ?? Number.POSITIVE_INFINITY)) {
       return false; // already committable, or never tracked in this generation
     }
-    this.done.add(offset);
     let moved = false;
+    if (offset === this.pending[this.head] && this.done.size === 0) {
+      // The usual case, acks in delivery order: nothing to remember.
+      this.committable = offset + 1;
+      this.head++;
+      moved = true;
+    } else {
+      this.done.add(offset);
+    }
     while (this.head < this.pending.length) {
       const next = this.pending[this.head]!;
       if (!this.done.has(next)) break;

@@ -153,7 +153,7 @@ export class Stream<K = unknown, V = unknown> implements AsyncIterable<V> {
       throw new RangeError(`take(max): max must be a positive integer, got ${max}`);
     const source = this.source;
     const state = this.state;
-    let pending: Promise<Event<K, V> | undefined> | undefined;
+    let pending: Awaitable<Event<K, V> | undefined> | undefined;
     let ended = false;
     const iterator: AsyncIterableIterator<V[]> = {
       next: async () => {
@@ -212,7 +212,7 @@ export class Stream<K = unknown, V = unknown> implements AsyncIterable<V> {
     const inflight = this.state.inflight;
     if (inflight.length === 0) return;
     if (this.state.acks) for (const event of inflight) event.ack();
-    this.state.inflight = [];
+    inflight.length = 0; // reused: one array per stream, not one per event
   }
 
   private iterate<T>(project: (event: Event<K, V>) => T): AsyncIterableIterator<T> {
@@ -221,9 +221,10 @@ export class Stream<K = unknown, V = unknown> implements AsyncIterable<V> {
     const iterator: AsyncIterableIterator<T> = {
       next: async () => {
         this.ackInflight();
-        const event = await source.next();
+        const next = source.next();
+        const event = next instanceof Promise ? await next : next;
         if (!event) return { done: true, value: undefined };
-        state.inflight = [event as Event<unknown, unknown>];
+        state.inflight.push(event as Event<unknown, unknown>);
         return { done: false, value: project(event) };
       },
       // Breaking out of the loop or throwing leaves the current event to the agent, which acks
@@ -261,7 +262,8 @@ export class Stream<K = unknown, V = unknown> implements AsyncIterable<V> {
   }
 }
 
-function raceDeadline<T>(promise: Promise<T>, deadline: number): Promise<T | typeof TIMED_OUT> {
+function raceDeadline<T>(promise: Awaitable<T>, deadline: number): Promise<T | typeof TIMED_OUT> {
+  if (!(promise instanceof Promise)) return Promise.resolve(promise);
   const remaining = deadline - Date.now();
   if (remaining <= 0) return Promise.resolve(TIMED_OUT);
   return new Promise((resolve, reject) => {

@@ -1,9 +1,12 @@
 import type { Event } from './event.js';
 import type { Headers } from '../transport/types.js';
 
-/** Where a stream's events come from. `next()` resolves undefined when the source has ended. */
+/**
+ * Where a stream's events come from. `next()` gives undefined when the source has ended. It may
+ * answer synchronously when an event is at hand: the per-event path then costs no promise.
+ */
 export interface EventSource<K, V> {
-  next(): Promise<Event<K, V> | undefined>;
+  next(): Event<K, V> | undefined | Promise<Event<K, V> | undefined>;
   /** The name of the topic or channel read (used to name repartition topics). */
   readonly name: string;
   /** Stops receiving: pending and later next() calls resolve undefined once drained. */

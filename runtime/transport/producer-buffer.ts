@@ -50,9 +50,8 @@ export type SizedMessage = Pick<OutgoingMessage, 'topic' | 'key' | 'value' | 'he
 /** Upper bound on a message's size as a Kafka v2 record, before compression. */
 export function estimateRecordBytes(message: SizedMessage): number {
   let bytes = RECORD_OVERHEAD + (message.key?.length ?? 0) + (message.value?.length ?? 0);
-  for (const [name, value] of Object.entries(message.headers ?? {})) {
-    bytes += HEADER_OVERHEAD + Buffer.byteLength(name) + value.length;
-  }
+  const headers = message.headers;
+  for (const name in headers) bytes += HEADER_OVERHEAD + Buffer.byteLength(name) + headers[name]!.length;
   return bytes;
 }
 
@@ -186,18 +185,27 @@ export class ProducerBuffer {
 
   /** Takes messages from the head of the queue, at least one, up to maxRequestSize bytes. */
   private takeRequest(): Pending[] {
-    const partitions = new Set<string>();
-    const topics = new Set<string>();
+    const partitionsByTopic = new Map<string, Set<number>>();
+    // Consecutive messages mostly share a topic: skip the map lookup then.
+    let lastTopic: string | undefined;
+    let lastPartitions: Set<number> | undefined;
     let bytes = REQUEST_OVERHEAD;
     let count = 0;
     for (const entry of this.queue) {
       const { topic, partition } = entry.message;
+      let partitions = topic === lastTopic ? lastPartitions : partitionsByTopic.get(topic);
       let cost = entry.bytes;
-      if (!topics.has(topic)) cost += 6 + Buffer.byteLength(topic);
-      if (!partitions.has(`${partition}:${topic}`)) cost += PARTITION_OVERHEAD;
+      if (!partitions) cost += 6 + Buffer.byteLength(topic);
+      const newPartition = !partitions?.has(partition);
+      if (newPartition) cost += PARTITION_OVERHEAD;
       if (count > 0 && bytes + cost > this.options.maxRequestSize) break;
-      topics.add(topic);
-      partitions.add(`${partition}:${topic}`);
+      if (!partitions) {
+        partitions = new Set();
+        partitionsByTopic.set(topic, partitions);
+      }
+      if (newPartition) partitions.add(partition);
+      lastTopic = topic;
+      lastPartitions = partitions;
       bytes += cost;
       count += 1;
     }
@@ -215,7 +223,7 @@ export class ProducerBuffer {
           `ProducerBuffer: the producer answered ${metadata.length} metadata for ${batch.length} messages`,
         );
       }
-      for (const [index, entry] of batch.entries()) entry.resolve(metadata[index]!);
+      for (let index = 0; index < batch.length; index++) batch[index]!.resolve(metadata[index]!);
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
       for (const entry of batch) entry.reject(failure);

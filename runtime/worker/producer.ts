@@ -88,11 +88,28 @@ export class AppProducer {
   }
 
   /** Accepts a message for sending; resolves once it is queued (waiting while too much is outstanding). */
-  async send(
+  send(
     topic: string,
     key: Buffer | null,
     value: Buffer | null,
     options: { partition?: number; timestamp?: number; headers?: Record<string, Buffer> } = {},
+  ): Promise<SendReceipt> {
+    const count = this.partitionCounts.get(topic);
+    if (this.failure || this.outstanding >= this.options.maxOutstanding || count === undefined) {
+      return this.sendWhenReady(topic, key, value, options);
+    }
+    try {
+      return Promise.resolve(this.sendNow(topic, key, value, options, count));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private async sendWhenReady(
+    topic: string,
+    key: Buffer | null,
+    value: Buffer | null,
+    options: { partition?: number; timestamp?: number; headers?: Record<string, Buffer> },
   ): Promise<SendReceipt> {
     if (this.failure) throw this.failure;
     while (this.outstanding >= this.options.maxOutstanding) await this.waitForRoom();

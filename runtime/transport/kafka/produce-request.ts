@@ -22,40 +22,42 @@ interface Placement {
   timestamp: number;
 }
 
-const partitionKey = (topic: string, partition: number): string => `${partition}:${topic}`;
-
 /** Groups messages by topic (input order kept) and stamps each with a timestamp (now when absent). */
 export function buildProduceRequest(messages: readonly OutgoingMessage[], now: number): ProduceRequest {
-  const byTopic = new Map<string, KafkaMessage[]>();
-  const countPerPartition = new Map<string, number>();
+  const byTopic = new Map<string, { messages: KafkaMessage[]; countPerPartition: Map<number, number> }>();
   const placements: Placement[] = [];
+  const nowText = String(now);
+  let last: { topic: string; messages: KafkaMessage[]; countPerPartition: Map<number, number> } | undefined;
   for (const message of messages) {
-    if (!Number.isInteger(message.partition) || message.partition < 0) {
+    const { topic, partition } = message;
+    if (!Number.isInteger(partition) || partition < 0) {
       throw new Error(
-        `kafka:// producer: message to topic ${message.topic} has partition ${message.partition}; ` +
+        `kafka:// producer: message to topic ${topic} has partition ${partition}; ` +
           'the runtime must choose a partition (>= 0)',
       );
     }
-    const timestamp = message.timestamp ?? now;
-    let topicMessages = byTopic.get(message.topic);
-    if (!topicMessages) {
-      topicMessages = [];
-      byTopic.set(message.topic, topicMessages);
+    if (last?.topic !== topic) {
+      let group = byTopic.get(topic);
+      if (!group) {
+        group = { messages: [], countPerPartition: new Map() };
+        byTopic.set(topic, group);
+      }
+      last = { topic, ...group };
     }
-    topicMessages.push({
-      partition: message.partition,
+    const timestamp = message.timestamp ?? now;
+    last.messages.push({
+      partition,
       key: message.key,
       value: message.value,
-      timestamp: String(timestamp),
+      timestamp: message.timestamp === undefined ? nowText : String(timestamp),
       headers: message.headers,
     });
-    const key = partitionKey(message.topic, message.partition);
-    const indexInPartition = countPerPartition.get(key) ?? 0;
-    countPerPartition.set(key, indexInPartition + 1);
-    placements.push({ topic: message.topic, partition: message.partition, indexInPartition, timestamp });
+    const indexInPartition = last.countPerPartition.get(partition) ?? 0;
+    last.countPerPartition.set(partition, indexInPartition + 1);
+    placements.push({ topic, partition, indexInPartition, timestamp });
   }
   return {
-    topicMessages: [...byTopic].map(([topic, topicMessages]) => ({ topic, messages: topicMessages })),
+    topicMessages: [...byTopic].map(([topic, group]) => ({ topic, messages: group.messages })),
     placements,
   };
 }
@@ -68,10 +70,17 @@ export function recordMetadata(
   request: ProduceRequest,
   response: readonly KafkaRecordMetadata[],
 ): RecordMetadata[] {
-  const byPartition = new Map<string, KafkaRecordMetadata>();
-  for (const entry of response) byPartition.set(partitionKey(entry.topicName, entry.partition), entry);
+  const byTopic = new Map<string, Map<number, KafkaRecordMetadata>>();
+  for (const entry of response) {
+    let partitions = byTopic.get(entry.topicName);
+    if (!partitions) {
+      partitions = new Map();
+      byTopic.set(entry.topicName, partitions);
+    }
+    partitions.set(entry.partition, entry);
+  }
   return request.placements.map(({ topic, partition, indexInPartition, timestamp }) => {
-    const entry = byPartition.get(partitionKey(topic, partition));
+    const entry = byTopic.get(topic)?.get(partition);
     if (response.length > 0 && !entry) {
       throw new Error(`kafka:// producer: the broker's answer has no entry for ${topic}[${partition}]`);
     }
