@@ -313,6 +313,15 @@ export const SETTING_SPECS = {
     note: 'kafkajs has no switch for CRC checks.',
     default: true,
   }),
+  brokerClient: setting({
+    faustName: null,
+    type: enumOf(['kafkajs', 'librdkafka']),
+    section: 'broker',
+    doc: 'Kafka client behind `kafka://` URLs: `kafkajs`, or `librdkafka` (@confluentinc/kafka-javascript, an optional dependency built from source; it adds static membership, lz4 and zstd).',
+    status: 'supported',
+    note: 'faustgen addition.',
+    default: 'kafkajs',
+  }),
   brokerClientId: setting({
     faustName: 'broker_client_id',
     type: string,
