@@ -129,6 +129,39 @@ export interface TransportProducer {
   disconnect(): Promise<void>;
 }
 
+export interface TransactionalProducerOptions extends ProducerOptions {
+  /**
+   * Stable across restarts (app id + input partition): connecting a producer with an id fences every
+   * older producer with the same id (their later sends and commits fail) and aborts their open
+   * transaction, so a worker that was replaced (a zombie) cannot commit.
+   */
+  transactionalId: string;
+  /** The broker aborts a transaction left open longer than this. */
+  transactionTimeoutMs: number;
+}
+
+/**
+ * A producer whose sends and consumed offsets become visible together or not at all (Kafka
+ * transactions: consume-transform-produce). A transaction begins with the first sendBatch() or
+ * sendOffsets() after connect(), commit() or abort(); consumers reading committed data never see
+ * its records before commit() resolves, nor ever after abort().
+ */
+export interface TransactionalProducer {
+  /** Registers the transactional id (fencing older producers with it). */
+  connect(): Promise<void>;
+  /** Sends messages within the open transaction; resolves once the broker has them (not yet visible). */
+  sendBatch(messages: OutgoingMessage[]): Promise<RecordMetadata[]>;
+  /** Adds a consumer group's offsets (next to read) to the open transaction. */
+  sendOffsets(groupId: string, offsets: CommitOffset[]): Promise<void>;
+  /** Makes the open transaction's records and offsets visible. No-op without one. */
+  commit(): Promise<void>;
+  /** Discards the open transaction. No-op without one. */
+  abort(): Promise<void>;
+  /** True while a transaction is open. */
+  readonly inTransaction: boolean;
+  disconnect(): Promise<void>;
+}
+
 export interface TopicSpec {
   name: string;
   partitions: number;
@@ -182,6 +215,7 @@ export interface Transport {
   readonly scheme: string;
   createConsumer(options: ConsumerOptions): TransportConsumer;
   createProducer(options: ProducerOptions): TransportProducer;
+  createTransactionalProducer(options: TransactionalProducerOptions): TransactionalProducer;
   createAdmin(): TransportAdmin;
 }
 
