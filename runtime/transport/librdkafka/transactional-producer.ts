@@ -1,0 +1,176 @@
+/**
+ * TransactionalProducer on librdkafka's transactions (transactional.id, idempotent, acks all).
+ *
+ * sendOffsets(groupId, ...) needs a consumer's group metadata in librdkafka's API; with only a
+ * group id the metadata is that of a consumer of the group that never joined (generation -1, no
+ * member id): the broker then checks the group id only (EOS v1 fencing, by transactional id).
+ * EOS v2 (KIP-447: one producer per worker, fenced by the consumer's generation) would pass the
+ * worker's own consumer instead; the contract does not hand it over yet.
+ */
+import type {
+  CommitOffset,
+  OutgoingMessage,
+  RecordMetadata,
+  TransactionalProducer,
+  TransactionalProducerOptions,
+  TransportOptions,
+} from '../types.js';
+import { SCHEME_LABEL, call, clientConfig, operationError } from './config.js';
+import { type RdKafkaConsumer, type RdProducer, loadKafkaJavascript } from './native.js';
+import {
+  RdDelivery,
+  connectProducer,
+  connectTimeoutMs,
+  disconnectProducer,
+  producerConfig,
+} from './producer.js';
+
+type State = 'idle' | 'connecting' | 'connected' | 'disconnected';
+
+export class RdTransactionalProducer implements TransactionalProducer {
+  private readonly producer: RdProducer;
+  private readonly delivery: RdDelivery;
+  private readonly groupClients = new Map<string, Promise<RdKafkaConsumer>>();
+  private state: State = 'idle';
+  private connecting: Promise<void> | undefined;
+  private open = false;
+  private readonly label: string;
+
+  constructor(
+    private readonly transport: TransportOptions,
+    private readonly options: TransactionalProducerOptions,
+  ) {
+    this.label = `${SCHEME_LABEL} transactional producer ${options.transactionalId}`;
+    const { Producer } = loadKafkaJavascript();
+    this.producer = new Producer({
+      ...producerConfig(transport, { ...options, acks: -1 }),
+      'transactional.id': options.transactionalId,
+      'transaction.timeout.ms': options.transactionTimeoutMs,
+    });
+    this.delivery = new RdDelivery(
+      this.producer,
+      this.label,
+      options.maxRequestSize,
+      options.requestTimeoutMs,
+    );
+  }
+
+  get inTransaction(): boolean {
+    return this.open;
+  }
+
+  connect(): Promise<void> {
+    if (this.state === 'connected') return Promise.resolve();
+    if (this.connecting) return this.connecting;
+    if (this.state === 'disconnected')
+      return Promise.reject(new Error(`${this.label}: connect() after disconnect()`));
+    this.state = 'connecting';
+    this.connecting = (async () => {
+      try {
+        await connectProducer(this.producer, this.transport, 'transactional producer connect');
+        // Registers the id: fences older producers with it and aborts their open transaction.
+        await call((done) => this.producer.initTransactions(this.options.requestTimeoutMs, done)).catch(
+          (error: unknown) => {
+            throw operationError(`${this.label}: initTransactions`, error);
+          },
+        );
+        this.state = 'connected';
+      } catch (error) {
+        this.state = 'idle';
+        await disconnectProducer(this.producer, 0);
+        throw error;
+      } finally {
+        this.connecting = undefined;
+      }
+    })();
+    return this.connecting;
+  }
+
+  private async begin(): Promise<void> {
+    if (this.state !== 'connected')
+      throw new Error(`${this.label}: used while ${this.state}; call connect() first`);
+    if (this.open) return;
+    await call((done) => this.producer.beginTransaction(done)).catch((error: unknown) => {
+      throw operationError(`${this.label}: beginTransaction`, error);
+    });
+    this.open = true;
+  }
+
+  async sendBatch(messages: OutgoingMessage[]): Promise<RecordMetadata[]> {
+    await this.begin();
+    return this.delivery.send(messages);
+  }
+
+  async sendOffsets(groupId: string, offsets: CommitOffset[]): Promise<void> {
+    await this.begin();
+    if (offsets.length === 0) return;
+    const group = await this.groupClient(groupId);
+    await call((done) =>
+      this.producer.sendOffsetsToTransaction(
+        offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })),
+        group,
+        this.options.requestTimeoutMs,
+        done,
+      ),
+    ).catch((error: unknown) => {
+      throw operationError(`${this.label}: sendOffsets(${groupId})`, error);
+    });
+  }
+
+  async commit(): Promise<void> {
+    if (!this.open) return;
+    await call((done) => this.producer.commitTransaction(this.options.requestTimeoutMs, done)).catch(
+      (error: unknown) => {
+        throw operationError(`${this.label}: commit`, error);
+      },
+    );
+    this.open = false;
+  }
+
+  async abort(): Promise<void> {
+    if (!this.open) return;
+    await call((done) => this.producer.abortTransaction(this.options.requestTimeoutMs, done)).catch(
+      (error: unknown) => {
+        throw operationError(`${this.label}: abort`, error);
+      },
+    );
+    this.open = false;
+  }
+
+  async disconnect(): Promise<void> {
+    if (this.state === 'disconnected') return;
+    await this.connecting?.catch(() => {});
+    this.state = 'disconnected';
+    this.open = false;
+    const groups = [...this.groupClients.values()];
+    this.groupClients.clear();
+    await Promise.all([
+      disconnectProducer(this.producer, this.options.requestTimeoutMs),
+      ...groups.map((group) =>
+        group.then((consumer) => call((done) => consumer.disconnect(done))).catch(() => {}),
+      ),
+    ]);
+  }
+
+  /** A connected consumer handle of the group that never subscribes: the source of its group metadata. */
+  private groupClient(groupId: string): Promise<RdKafkaConsumer> {
+    let client = this.groupClients.get(groupId);
+    if (!client) {
+      const { KafkaConsumer } = loadKafkaJavascript();
+      const consumer = new KafkaConsumer(
+        {
+          ...clientConfig(this.transport, `${this.options.clientId}-txn-group`),
+          'group.id': groupId,
+          'enable.auto.commit': false,
+        },
+        {},
+      );
+      client = call((done) =>
+        consumer.connect({ timeout: connectTimeoutMs(this.transport), allTopics: false }, done),
+      ).then(() => consumer);
+      client.catch(() => this.groupClients.delete(groupId));
+      this.groupClients.set(groupId, client);
+    }
+    return client;
+  }
+}

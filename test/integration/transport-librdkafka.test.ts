@@ -1,0 +1,33 @@
+/**
+ * The transport contract suite (test/contract/transport-contract.ts) against the real broker
+ * (FAUSTGEN_BROKER) through kafka:// on librdkafka (brokerClient "librdkafka"). Skipped, saying
+ * why, where the optional @confluentinc/kafka-javascript did not build. FAUSTGEN_TEST_KAFKA_LOG=1
+ * prints the transport's log to stderr.
+ */
+import { before } from 'node:test';
+import { librdkafkaTransport } from '../../runtime/transport/librdkafka/index.js';
+import type { TransportOptions } from '../../runtime/transport/types.js';
+import { transportContract } from '../contract/transport-contract.js';
+import { brokerUrl, requireBroker } from '../support/broker.js';
+import { librdkafkaOrSkip } from '../support/librdkafka.js';
+
+const log: TransportOptions['log'] = process.env.FAUSTGEN_TEST_KAFKA_LOG
+  ? (level, message, extra) => console.error(`[${level}] ${message}`, extra ?? '')
+  : undefined;
+
+before(() => requireBroker());
+
+if (librdkafkaOrSkip('transport contract: librdkafka')) {
+  transportContract(
+    'librdkafka',
+    () =>
+      librdkafkaTransport({
+        urls: [brokerUrl()],
+        clientId: 'faustgen-contract-rd',
+        connectionTimeoutMs: 3_000,
+        requestTimeoutMs: 30_000,
+        log,
+      }),
+    { waitTimeoutMs: 45_000, testTimeoutMs: 180_000 },
+  );
+}
