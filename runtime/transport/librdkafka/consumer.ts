@@ -53,6 +53,9 @@ export const CONSUME_WAIT_MS = 100;
 export const CONSUME_BATCH = 2000;
 const MAX_BYTES_PER_PARTITION = 1024 * 1024;
 const ERR_ASSIGN_PARTITIONS = -175;
+/** librdkafka's logical offsets. */
+const OFFSET_BEGINNING = -2;
+const OFFSET_END = -1;
 
 type State = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
 
@@ -360,6 +363,7 @@ export class RdTransportConsumer implements TransportConsumer {
       return;
     }
     const cooperative = consumer.rebalanceProtocol() === 'COOPERATIVE';
+    const retained = cooperative ? this.currentAssignment : [];
     const start = event.partitions.map(({ topic, partition }) => {
       const key = tpKey(topic, partition);
       const offset = this.pendingSeeks.get(key);
@@ -377,6 +381,9 @@ export class RdTransportConsumer implements TransportConsumer {
       this.assigned.has(tpKey(topic, partition)),
     );
     if (paused.length > 0) consumer.pause(paused);
+    // A cooperative rebalance keeps these partitions fetching, but onAssigned below makes the
+    // runtime drop what it holds of the old generation: fetch them again from the committed offsets.
+    if (retained.length > 0) await this.rewindToCommitted(consumer, retained);
     const joined = this.joinedGeneration;
     this.generation = joined !== undefined && joined > this.generation ? joined : this.generation + 1;
     const generation = this.generation;
@@ -391,6 +398,18 @@ export class RdTransportConsumer implements TransportConsumer {
       this.transport.log?.('error', `${this.what}: onAssigned(generation ${generation}) failed`, {
         error: error instanceof Error ? error.message : String(error),
       });
+    }
+  }
+
+  private async rewindToCommitted(consumer: RdKafkaConsumer, partitions: TopicPartition[]): Promise<void> {
+    const committed = await call<RdTopicPartition[]>((done) =>
+      consumer.committed(partitions, this.options.requestTimeoutMs, done),
+    );
+    const reset = this.options.autoOffsetReset === 'earliest' ? OFFSET_BEGINNING : OFFSET_END;
+    for (const { topic, partition, offset } of committed) {
+      if (!this.assigned.has(tpKey(topic, partition))) continue;
+      this.rewinds.delete(tpKey(topic, partition));
+      this.seekNative(consumer, { topic, partition }, offset !== undefined && offset >= 0 ? offset : reset);
     }
   }
 

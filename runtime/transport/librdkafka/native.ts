@@ -93,6 +93,7 @@ export interface RdKafkaConsumer extends RdClient {
   rebalanceProtocol(): 'NONE' | 'EAGER' | 'COOPERATIVE';
   /** Queues a commit; the result comes to the offset_commit_cb while the consumer is polled. */
   commit(offsets: RdTopicPartition[]): void;
+  committed(partitions: RdTopicPartition[], timeoutMs: number, cb: Callback<RdTopicPartition[]>): void;
   pause(partitions: RdTopicPartition[]): void;
   resume(partitions: RdTopicPartition[]): void;
   seek(partition: RdTopicPartition, timeoutMs: number, cb: (error?: RdError) => void): void;

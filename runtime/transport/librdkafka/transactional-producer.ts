@@ -46,6 +46,8 @@ export class RdTransactionalProducer implements TransactionalProducer {
       ...producerConfig(transport, { ...options, acks: -1 }),
       'transactional.id': options.transactionalId,
       'transaction.timeout.ms': options.transactionTimeoutMs,
+      // librdkafka requires a message to time out before its transaction does.
+      'message.timeout.ms': Math.min(options.transactionTimeoutMs, Math.max(options.requestTimeoutMs, 60_000)),
     });
     this.delivery = new RdDelivery(
       this.producer,
