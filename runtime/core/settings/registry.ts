@@ -462,7 +462,7 @@ export const SETTING_SPECS = {
     section: 'consumer',
     doc: 'Static group membership id (KIP-345), unique per worker; null means dynamic membership.',
     status: 'unsupported-by-client',
-    note: 'kafkajs does not support static membership (group.instance.id).',
+    note: 'kafkajs does not support static membership (group.instance.id); with brokerClient `librdkafka` it applies (and the start-up warning about it does not).',
     default: null,
   }),
   consumerMetadataMaxAgeMs: setting({
@@ -524,7 +524,7 @@ export const SETTING_SPECS = {
     section: 'producer',
     doc: 'Compression of produced batches: `gzip`, `snappy`, `lz4`, `zstd`; null (or `none`) for none.',
     status: 'supported',
-    note: 'The kafkajs transport has gzip and snappy; `lz4` and `zstd` are accepted, warned about, and not applied.',
+    note: 'The kafkajs transport has gzip and snappy; `lz4` and `zstd` are accepted, warned about, and not applied. With brokerClient `librdkafka` all four apply.',
     default: null,
     check: (value) =>
       value === 'lz4' || value === 'zstd'
