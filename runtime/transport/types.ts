@@ -126,6 +126,11 @@ export interface ProducerOptions {
 }
 
 export interface TransportProducer {
+  /**
+   * Optional: how many requests may be in flight at once with per-partition order kept across
+   * retries (an idempotent producer); the ProducerBuffer then keeps that many in flight. Default 1.
+   */
+  readonly orderedInFlight?: number;
   connect(): Promise<void>;
   /** Sends messages as one request (per broker); resolves with one metadata per message, in order. */
   sendBatch(messages: OutgoingMessage[]): Promise<RecordMetadata[]>;

@@ -15,7 +15,7 @@ export function clientConfig(options: TransportOptions, clientId: string): RdCon
     'bootstrap.servers': kafkaBrokerAddresses(options.urls).join(','),
     'client.id': clientId,
     'socket.connection.setup.timeout.ms': Math.max(1000, options.connectionTimeoutMs),
-    'socket.timeout.ms': Math.max(10, options.requestTimeoutMs),
+    'socket.timeout.ms': Math.min(300_000, Math.max(10, options.requestTimeoutMs)),
     // librdkafka retries unreachable brokers for ever; keep the gaps short, as kafkajs's CLUSTER_RETRY.
     'reconnect.backoff.ms': 100,
     'reconnect.backoff.max.ms': 2000,

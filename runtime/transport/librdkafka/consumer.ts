@@ -53,6 +53,8 @@ export const CONSUME_WAIT_MS = 100;
 export const CONSUME_BATCH = 2000;
 const MAX_BYTES_PER_PARTITION = 1024 * 1024;
 const ERR_ASSIGN_PARTITIONS = -175;
+/** How long the loop waits, without polling, for the runtime to make room before it pauses. */
+export const ROOM_WAIT_MS = 200;
 /** librdkafka's logical offsets. */
 const OFFSET_BEGINNING = -2;
 const OFFSET_END = -1;
@@ -66,6 +68,13 @@ interface RebalanceEvent {
 }
 
 const tpKey = (topic: string, partition: number): string => `${partition}:${topic}`;
+
+interface RoomWait {
+  key: string;
+  tp: TopicPartition;
+  accepted: Promise<void>;
+  generation: number;
+}
 
 interface PendingCommit {
   offsets: CommitOffset[];
@@ -316,7 +325,10 @@ export class RdTransportConsumer implements TransportConsumer {
           continue;
         }
         if (this.state !== 'running') break;
-        if (messages.length > 0) this.deliver(consumer, messages, seeksBefore);
+        if (messages.length > 0) {
+          const waits = this.deliver(consumer, messages, seeksBefore);
+          if (waits.length > 0) await this.waitForRoom(consumer, waits);
+        }
         if (!this.rebalancing) this.reportPositions(consumer);
       }
     } catch (error) {
@@ -425,7 +437,12 @@ export class RdTransportConsumer implements TransportConsumer {
   }
 
   /** Hands a consume call's messages to onBatch, one batch per partition, in offset order. */
-  private deliver(consumer: RdKafkaConsumer, messages: RdMessage[], seeksBefore: Map<string, number>): void {
+  private deliver(
+    consumer: RdKafkaConsumer,
+    messages: RdMessage[],
+    seeksBefore: Map<string, number>,
+  ): RoomWait[] {
+    const waits: RoomWait[] = [];
     const byPartition = new Map<string, RdMessage[]>();
     for (const message of messages) {
       const key = tpKey(message.topic, message.partition);
@@ -439,7 +456,7 @@ export class RdTransportConsumer implements TransportConsumer {
     const generation = this.generation;
     for (const [key, list] of byPartition) {
       const handlers = this.handlers;
-      if (!handlers || this.state !== 'running') return;
+      if (!handlers || this.state !== 'running') return waits;
       if (!this.assigned.has(key)) continue;
       if ((this.seekCounts.get(key) ?? 0) !== (seeksBefore.get(key) ?? 0)) continue;
       const first = list[0]!;
@@ -462,10 +479,44 @@ export class RdTransportConsumer implements TransportConsumer {
         accepted = handlers.onBatch(batch);
       } catch (error) {
         this.crash(error, 'onBatch threw');
-        return;
+        return waits;
       }
-      if (accepted) this.holdBack(consumer, key, { topic, partition }, accepted, generation);
+      if (accepted) waits.push({ key, tp: { topic, partition }, accepted, generation });
     }
+    return waits;
+  }
+
+  /**
+   * Back-pressure, first step: wait a moment for the runtime to make room, without polling (a
+   * pause would purge librdkafka's prefetched messages, fetched again on resume). Partitions
+   * still full after that are paused (holdBack), and the loop polls on.
+   */
+  private async waitForRoom(consumer: RdKafkaConsumer, waits: RoomWait[]): Promise<void> {
+    const settled = waits.map(() => false);
+    waits.forEach((wait, index) => {
+      wait.accepted.then(
+        () => {
+          settled[index] = true;
+        },
+        (error: unknown) => {
+          settled[index] = true;
+          this.crash(error, 'onBatch rejected');
+        },
+      );
+    });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled(waits.map((wait) => wait.accepted)),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, ROOM_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    waits.forEach((wait, index) => {
+      if (!settled[index] && this.state === 'running') {
+        this.holdBack(consumer, wait.key, wait.tp, wait.accepted, wait.generation);
+      }
+    });
   }
 
   private highWatermark(

@@ -30,6 +30,9 @@ import {
 
 export const SUPPORTED_COMPRESSION = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 
+/** The most librdkafka's idempotent producer allows while keeping order. */
+const IDEMPOTENT_IN_FLIGHT = 5;
+
 /** librdkafka's ERR__QUEUE_FULL: the local queue is full; wait for deliveries and retry. */
 const QUEUE_FULL = -184;
 
@@ -62,12 +65,14 @@ export function producerConfig(transport: TransportOptions, options: ProducerOpt
     ...clientConfig(transport, options.clientId),
     acks: options.acks,
     'enable.idempotence': idempotent,
-    'max.in.flight.requests.per.connection': idempotent ? 5 : 1,
+    'max.in.flight.requests.per.connection': idempotent ? IDEMPOTENT_IN_FLIGHT : 1,
     'compression.codec': options.compression,
     'message.max.bytes': Math.max(1000, options.maxRequestSize),
-    'request.timeout.ms': options.requestTimeoutMs,
+    // librdkafka's upper bound; Faust's default producer request timeout (1200 s) is above it.
+    'request.timeout.ms': Math.min(options.requestTimeoutMs, 900_000),
     'message.timeout.ms': Math.max(options.requestTimeoutMs, 60_000),
-    'linger.ms': 5,
+    // sendBatch() hands over whole batches (the ProducerBuffer groups them): no need to linger.
+    'linger.ms': 0,
     'queue.buffering.max.messages': 1_000_000,
     'allow.auto.create.topics': false,
     dr_cb: true,
@@ -233,6 +238,8 @@ export async function disconnectProducer(producer: RdProducer, flushTimeoutMs: n
 }
 
 export class RdTransportProducer implements TransportProducer {
+  /** Idempotent (acks -1): librdkafka keeps per-partition order with up to 5 requests in flight. */
+  readonly orderedInFlight: number;
   private readonly producer: RdProducer;
   private readonly delivery: RdDelivery;
   private state: ConnectionState = 'idle';
@@ -244,6 +251,7 @@ export class RdTransportProducer implements TransportProducer {
     private readonly options: ProducerOptions,
   ) {
     const { Producer } = loadKafkaJavascript();
+    this.orderedInFlight = options.acks === -1 ? IDEMPOTENT_IN_FLIGHT : 1;
     this.producer = new Producer(producerConfig(transport, options));
     routeLogs(this.producer, transport, this.label);
     this.delivery = new RdDelivery(

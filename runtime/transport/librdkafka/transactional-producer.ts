@@ -47,7 +47,10 @@ export class RdTransactionalProducer implements TransactionalProducer {
       'transactional.id': options.transactionalId,
       'transaction.timeout.ms': options.transactionTimeoutMs,
       // librdkafka requires a message to time out before its transaction does.
-      'message.timeout.ms': Math.min(options.transactionTimeoutMs, Math.max(options.requestTimeoutMs, 60_000)),
+      'message.timeout.ms': Math.min(
+        options.transactionTimeoutMs,
+        Math.max(options.requestTimeoutMs, 60_000),
+      ),
     });
     this.delivery = new RdDelivery(
       this.producer,
