@@ -1,4 +1,4 @@
-// Runs the compiled tests: node scripts/run-tests.mjs <unit|integration|all> [filter...]
+// Runs the compiled tests: node scripts/run-tests.mjs <unit|integration|fault|all> [filter...]
 //
 // Test files are dist/test/<suite>/**/*.test.js (build first). A filter keeps the files whose path
 // contains it. Unit tests run concurrently; integration and e2e tests run one file at a time since
@@ -18,12 +18,18 @@ const SUITES = {
   unit: { serial: false, optional: false },
   integration: { serial: true, optional: false },
   e2e: { serial: true, optional: true },
+  fault: { serial: true, optional: false },
 };
-const SELECTIONS = { unit: ['unit'], integration: ['integration'], all: ['unit', 'integration', 'e2e'] };
+const SELECTIONS = {
+  unit: ['unit'],
+  integration: ['integration'],
+  fault: ['fault'],
+  all: ['unit', 'integration', 'fault', 'e2e'],
+};
 
 function usage(message) {
   if (message) console.error(`run-tests: ${message}`);
-  console.error('usage: node scripts/run-tests.mjs <unit|integration|all> [filter...]');
+  console.error('usage: node scripts/run-tests.mjs <unit|integration|fault|all> [filter...]');
   process.exit(2);
 }
 

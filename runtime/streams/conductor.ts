@@ -197,6 +197,18 @@ export class Conductor {
     return dropped;
   }
 
+  /**
+   * Starts a partition over within the generation (its events come again from a seek): its
+   * buffered events are dropped and its ack tracking restarts.
+   */
+  restartPartition(topic: string, partition: number): void {
+    for (const sub of this.subscriptions.get(topic) ?? []) {
+      sub.buffer.drop((ref) => ref.message.partition === partition);
+    }
+    if (this.options.commits(topic)) this.trackers.restart(topic, partition);
+    this.releaseRoomWaiters();
+  }
+
   /** Events of the current generation handed to streams and not yet acked. */
   inFlight(): number {
     return this.trackers.outstanding();

@@ -67,6 +67,7 @@ export interface TableHost {
     partition: number,
     record: ChangelogRecord,
     onDelivered: (offset: number) => void,
+    onAborted: () => void,
   ): void;
   /** A changelog record of this worker reached the store (or was dropped): outstanding work went down. */
   settledChangelog(count: number): void;
@@ -232,8 +233,13 @@ export abstract class Collection<V> {
     this.local.write(partition, id, storeKey, value);
     this.keyIndex.set(id, partition);
     if (!this.written.has(partition)) this.written.add(partition);
-    this.host.sendChangelog(this as Collection<unknown>, partition, record, (offset) =>
-      this.delivered(partition, { key: record.key, value: record.value, offset, id }),
+    this.host.sendChangelog(
+      this as Collection<unknown>,
+      partition,
+      record,
+      (offset) => this.delivered(partition, { key: record.key, value: record.value, offset, id }),
+      // exactly_once: the transaction was aborted; reads fall back to the store (what was committed).
+      () => this.local.remove(partition, id),
     );
   }
 

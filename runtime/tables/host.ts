@@ -37,6 +37,8 @@ export interface TablesEngine {
   readonly conductor: { topics(): string[] };
   addReadyGate(gate: () => Promise<void>): void;
   addDeliveryGate(gate: (partition: TopicPartition) => Promise<void> | undefined): void;
+  /** Runs after an exactly_once transaction aborted, before its changelog records are discarded. */
+  addAbortSettler(settler: () => Promise<void>): void;
   /** A consumer of the configured broker, with the worker's connection settings. */
   consumer(purpose: ConsumerPurpose): TransportConsumer;
 }

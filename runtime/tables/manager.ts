@@ -26,6 +26,7 @@ import type { LifecycleHooks } from '../core/lifecycle.js';
 import type { Topic, TopicOptions } from '../channels/topic.js';
 import type { Logger } from '../core/logging/index.js';
 import { createStore } from '../stores/registry.js';
+import { isTransactionAborted } from '../transport/transaction-aborted.js';
 import type { PartitionOffsets, TopicPartition, TransportAdmin } from '../transport/types.js';
 import {
   type ChangelogRecord,
@@ -136,6 +137,7 @@ export class TableManager implements TableHost {
     partition: number,
     record: ChangelogRecord,
     onDelivered: (offset: number) => void,
+    onAborted: () => void,
   ): void {
     const receipt = this.app.engine.producer.sendNow(table.changelogTopic, record.key, record.value, {
       partition,
@@ -144,8 +146,11 @@ export class TableManager implements TableHost {
     if (this.outstanding > BACKLOG_HIGH && !this.backlog) this.backlog = deferred();
     receipt.delivered.then(
       (metadata) => onDelivered(metadata.offset),
-      // The producer makes the worker stop (at-least-once is at stake); nothing to keep here.
-      () => this.settledChangelog(1),
+      (error: unknown) => {
+        // Otherwise the producer makes the worker stop (at-least-once is at stake).
+        if (isTransactionAborted(error)) onAborted();
+        this.settledChangelog(1);
+      },
     );
   }
 
@@ -280,6 +285,7 @@ export class TableManager implements TableHost {
     this.standbys.tellWarm(this.tables.values());
     engine.addReadyGate(() => this.whenRecovered());
     engine.addDeliveryGate((tp) => this.gate(tp));
+    engine.addAbortSettler(() => this.flushTables());
     this.reader = new ChangelogReader(
       () =>
         engine.consumer({
@@ -419,6 +425,11 @@ export class TableManager implements TableHost {
     this.backlog = undefined;
     this.replicas.cancelRecoveries();
     this.recovery.stopProgress();
+  }
+
+  /** Every acknowledged (committed) changelog record of this worker in its store. */
+  private async flushTables(): Promise<void> {
+    for (const table of this.tables.values()) await table.flushed();
   }
 
   private async finishStop(): Promise<void> {

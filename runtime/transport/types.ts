@@ -157,12 +157,18 @@ export interface TransactionalProducerOptions extends ProducerOptions {
 export interface TransactionalProducer {
   /** Registers the transactional id (fencing older producers with it). */
   connect(): Promise<void>;
-  /** Sends messages within the open transaction; resolves once the broker has them (not yet visible). */
-  sendBatch(messages: OutgoingMessage[]): Promise<RecordMetadata[]>;
+  /**
+   * Sends messages within the open transaction; resolves once the broker has them (not yet
+   * visible). Their offsets are final only once committed (memory:// assigns them at commit).
+   */
+  sendBatch(messages: OutgoingMessage[]): Promise<void>;
   /** Adds a consumer group's offsets (next to read) to the open transaction. */
   sendOffsets(groupId: string, offsets: CommitOffset[]): Promise<void>;
-  /** Makes the open transaction's records and offsets visible. No-op without one. */
-  commit(): Promise<void>;
+  /**
+   * Makes the open transaction's records and offsets visible; resolves with the metadata of every
+   * record sent in it, in send order (empty without an open transaction).
+   */
+  commit(): Promise<RecordMetadata[]>;
   /** Discards the open transaction. No-op without one. */
   abort(): Promise<void>;
   /** True while a transaction is open. */

@@ -29,6 +29,7 @@ import {
 import { type BootMode, type BootSwitches, type LifecycleHooks, runsIn } from '../core/lifecycle.js';
 import type { Settings } from '../core/settings/index.js';
 import { StallWatch } from './stall-watch.js';
+import { ExactlyOnce } from './exactly-once/transactions.js';
 import type { StalledPartition } from '../sensors/stall-detector.js';
 
 /** What the engine reads from its app. */
@@ -81,6 +82,9 @@ export class Engine {
   private producerHandle: AppProducer | undefined;
   private deadLetterHandle: DeadLetters | undefined;
   private commits: CommitManager | undefined;
+  /** With processingGuarantee exactly_once: the transactions (they commit instead of `commits`). */
+  private eos: ExactlyOnce | undefined;
+  private readonly abortSettlers: (() => Promise<void>)[] = [];
   private stallWatch: StallWatch | undefined;
   private readonly declared = new Set<string>();
   private state: 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' = 'idle';
@@ -101,7 +105,7 @@ export class Engine {
     this.connections = new Connections(conf, app.logger);
     this.conductor = new Conductor({
       maxsize: conf.streamBufferMaxsize,
-      onAck: () => this.commits?.noteAck(),
+      onAck: () => (this.eos ? this.eos.noteAck() : this.commits?.noteAck()),
       commits: (topic) => this.topicByName(topic)?.commits ?? true,
       sensors: app.sensors,
       onRewind: (topic, partition, from, lastDelivered) =>
@@ -155,11 +159,25 @@ export class Engine {
     this.deliveryGates.push(gate);
   }
 
+  /**
+   * Something that must run after a transaction was aborted and before its sends' receipts reject
+   * (exactly_once): the tables store what earlier commits made durable first.
+   */
+  addAbortSettler(settler: () => Promise<void>): void {
+    this.abortSettlers.push(settler);
+  }
+
   /** Hands a fetched batch to the conductor once every delivery gate lets it through. */
   private deliver(batch: MessageBatch): void | Promise<void> {
     for (const gate of this.deliveryGates) {
       const held = gate(batch);
       if (held) return held.then(() => (this.state === 'running' ? this.deliver(batch) : undefined));
+    }
+    const eos = this.eos;
+    if (eos) {
+      const held = eos.hold(batch);
+      if (held) return held.then(() => (this.state === 'running' ? this.deliver(batch) : undefined));
+      if (!eos.admit(batch)) return;
     }
     return this.conductor.deliver(batch);
   }
@@ -211,6 +229,8 @@ export class Engine {
         maxRequestSize: conf.producerMaxRequestSize,
       });
       sender = this.sender;
+      if (mode === 'worker' && conf.processingGuarantee === 'exactly_once')
+        sender = this.exactlyOnce(transport, this.sender);
     }
     this.producerHandle = new AppProducer({
       sender,
@@ -247,6 +267,55 @@ export class Engine {
     else await this.becomeReady();
   }
 
+  /** The transactions of exactly_once processing, in front of the plain sender. */
+  private exactlyOnce(transport: Transport, plain: ProducerBuffer): ExactlyOnce {
+    const { conf, logger } = this.app;
+    const producerOptions = this.connections.producerOptions();
+    this.eos = new ExactlyOnce({
+      groupId: this.app.appId,
+      createProducer: (transactionalId) =>
+        transport.createTransactionalProducer({
+          ...producerOptions,
+          transactionalId,
+          transactionTimeoutMs: conf.processingTransactionTimeout * 1000,
+        }),
+      bufferOptions: {
+        lingerSeconds: conf.producerLinger,
+        maxBatchBytes: conf.producerMaxBatchSize,
+        maxRequestSize: conf.producerMaxRequestSize,
+      },
+      plain,
+      commits: (topic) => this.topicByName(topic)?.commits ?? true,
+      trackers: () => this.conductor.ackTrackers,
+      every: conf.brokerCommitEvery,
+      intervalMs: conf.brokerCommitInterval * 1000,
+      drainTimeoutMs: Math.max(1000, conf.brokerCommitInterval * 1000),
+      finalDrainTimeoutMs: this.revokeBoundMs(),
+      seek: (partition, offset) => this.mainConsumer?.seek(partition, offset),
+      restartTracking: ({ topic, partition }) => this.conductor.restartPartition(topic, partition),
+      beforeAbortSettles: async () => {
+        for (const settle of this.abortSettlers) await settle();
+      },
+      onFatal: (error) => this.crash(error),
+      logger,
+      onCommitted: (offsets, ms) => {
+        if (this.app.sensors?.active) this.app.sensors.onCommit(offsets, ms);
+      },
+      onCommitError: (offsets, error) => {
+        if (this.app.sensors?.active) this.app.sensors.onCommitError(offsets, error);
+      },
+    });
+    return this.eos;
+  }
+
+  /** How long a rebalance or a stop waits for in-flight events before it commits without them. */
+  private revokeBoundMs(): number {
+    const conf = this.app.conf;
+    return (
+      Math.min(conf.shutdownTimeout, conf.brokerSessionTimeout / 2, conf.brokerRebalanceTimeout / 2) * 1000
+    );
+  }
+
   private hooks(): LifecycleHooks[] {
     return this.app.lifecycles().filter((hooks) => runsIn(hooks, this.mode));
   }
@@ -271,6 +340,7 @@ export class Engine {
   private async assigned(assignment: TopicPartition[], generation: number): Promise<void> {
     const started = performance.now();
     this.conductor.assigned(assignment, generation);
+    await this.eos?.assigned(assignment, generation);
     for (const agent of this.app.agents()) agent.onAssigned(assignment);
     for (const hooks of this.hooks()) {
       try {
@@ -295,17 +365,25 @@ export class Engine {
    */
   private async revoking(generation: number): Promise<void> {
     const commits = this.commits;
-    if (this.state !== 'running' || !commits) return;
-    const { conf, logger } = this.app;
+    const eos = this.eos;
+    if (this.state !== 'running' || (!commits && !eos)) return;
+    const { logger } = this.app;
     const started = performance.now();
     const dropped = this.conductor.revoke(generation);
-    const boundMs =
-      Math.min(conf.shutdownTimeout, conf.brokerSessionTimeout / 2, conf.brokerRebalanceTimeout / 2) * 1000;
+    if (eos) {
+      await eos.revoking(generation);
+      logger.debug(
+        `rebalance: committed the transactions of generation ${generation} before giving up its partitions ` +
+          `(${Math.round(performance.now() - started)} ms, ${dropped} buffered events dropped)`,
+      );
+      return;
+    }
+    const boundMs = this.revokeBoundMs();
     while (this.conductor.inFlight() > 0 && performance.now() - started < boundMs) {
       await sleep(REVOKE_POLL_MS);
     }
     const unfinished = this.conductor.inFlight();
-    await commits.commit();
+    await commits!.commit();
     const ms = Math.round(performance.now() - started);
     if (unfinished > 0) {
       logger.warn(
@@ -350,6 +428,7 @@ export class Engine {
     this.stallWatch?.stop();
     try {
       await this.commits?.commit();
+      await this.eos?.close();
     } catch (error) {
       logger.warn(`final commit failed: ${(error as Error).message}`);
     }
@@ -413,6 +492,32 @@ export class Engine {
     );
     this.mainConsumer = consumer;
     consumer.subscribe(topics);
+    if (!this.eos) this.startCommits(consumer);
+    await consumer.start({
+      onBatch: (batch) => this.deliver(batch),
+      onAssigned: (assignment, generation) => this.assigned(assignment, generation),
+      onRevoking: (_assignment, generation) => this.revoking(generation),
+      onStopped: (error) => {
+        if (error && this.state === 'running') this.crash(error);
+      },
+    });
+    this.commits?.start();
+    this.eos?.start();
+    this.stallWatch = new StallWatch({
+      timeoutMs: conf.consumerStallTimeout * 1000,
+      groupId: this.app.appId,
+      admin: () => this.admin,
+      assignment: () => this.conductor.currentAssignment(),
+      logger,
+    });
+    this.stallWatch.start();
+    logger.debug(`consuming ${topics.join(', ')} as group ${this.app.appId}`);
+  }
+
+  /** At least once: offsets commit through the consumer once what their events sent is flushed. */
+  private startCommits(consumer: TransportConsumer): void {
+    const logger = this.app.logger;
+    const conf = this.app.conf;
     this.commits = new CommitManager({
       every: conf.brokerCommitEvery,
       intervalMs: conf.brokerCommitInterval * 1000,
@@ -430,24 +535,6 @@ export class Engine {
         );
       },
     });
-    await consumer.start({
-      onBatch: (batch) => this.deliver(batch),
-      onAssigned: (assignment, generation) => this.assigned(assignment, generation),
-      onRevoking: (_assignment, generation) => this.revoking(generation),
-      onStopped: (error) => {
-        if (error && this.state === 'running') this.crash(error);
-      },
-    });
-    this.commits.start();
-    this.stallWatch = new StallWatch({
-      timeoutMs: conf.consumerStallTimeout * 1000,
-      groupId: this.app.appId,
-      admin: () => this.admin,
-      assignment: () => this.conductor.currentAssignment(),
-      logger,
-    });
-    this.stallWatch.start();
-    logger.debug(`consuming ${topics.join(', ')} as group ${this.app.appId}`);
   }
 
   /** The producer's sensor callbacks (none without sensors: the send path stays as it is). */

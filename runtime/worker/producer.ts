@@ -1,5 +1,6 @@
 import { createDefaultPartitioner, type Partitioner } from '../channels/partitioner.js';
 import type { SendReceipt } from '../channels/types.js';
+import { isTransactionAborted } from '../transport/transaction-aborted.js';
 import type { OutgoingMessage, RecordMetadata, TransportAdmin } from '../transport/types.js';
 
 /** A message about to be produced, as onProduceMessage receivers see it (headers may be added). */
@@ -139,6 +140,8 @@ export class AppProducer {
       },
       (error: unknown) => {
         this.settled();
+        // exactly_once: an aborted transaction's sends are discarded, their events processed again.
+        if (isTransactionAborted(error)) return;
         const failure = new Error(`sending to ${topic}[${partition}] failed: ${(error as Error).message}`, {
           cause: error,
         });

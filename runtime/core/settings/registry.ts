@@ -220,14 +220,19 @@ export const SETTING_SPECS = {
     faustName: 'processing_guarantee',
     type: enumOf(['at_least_once', 'exactly_once']),
     section: 'common',
-    doc: 'Processing guarantee: `at_least_once`, or `exactly_once` (Kafka transactions).',
+    doc: 'Processing guarantee: `at_least_once`, or `exactly_once`: for each input partition, the sends, table changelog records and consumed offsets of its events commit in one Kafka transaction (see the guide, "Guarantees").',
     status: 'supported',
-    note: '`exactly_once` is not built yet (a later round): it is accepted, warned about, and processing is at least once.',
+    note: 'faustgen commits a transaction per input partition every brokerCommitInterval (or brokerCommitEvery events), after the events delivered so far are processed; a failed commit aborts and reprocesses from the committed offsets. Sends outside an event (timers, web routes) stay at least once.',
     default: 'at_least_once',
-    check: (value) =>
-      value === 'exactly_once'
-        ? 'processingGuarantee "exactly_once" is not built yet: events are processed at least once'
-        : undefined,
+  }),
+  processingTransactionTimeout: setting({
+    faustName: null,
+    type: seconds,
+    section: 'common',
+    doc: "With exactly_once: the broker aborts a transaction left open longer than this (the producer's transaction.timeout.ms); a worker that dies mid-transaction holds back its partitions' committed reads at most this long unless a new owner fences it first. At most the broker's transaction.max.timeout.ms.",
+    status: 'supported',
+    note: 'faustgen addition (Kafka Streams: producer transaction.timeout.ms, default 60 s there too).',
+    default: 60,
   }),
   store: setting({
     faustName: 'store',

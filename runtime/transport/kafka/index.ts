@@ -7,6 +7,8 @@
 import type {
   ConsumerOptions,
   ProducerOptions,
+  TransactionalProducer,
+  TransactionalProducerOptions,
   Transport,
   TransportAdmin,
   TransportConsumer,
@@ -18,12 +20,14 @@ import { KafkaTransportAdmin } from './admin.js';
 import { KAFKA_SCHEME, kafkaBrokerAddresses } from './brokers.js';
 import { KafkaTransportConsumer } from './consumer.js';
 import { KafkaTransportProducer } from './producer.js';
+import { KafkaTransactionalProducer } from './transactional-producer.js';
 
 export { KAFKA_SCHEME, kafkaBrokerAddresses } from './brokers.js';
 export { SUPPORTED_COMPRESSION } from './compression.js';
 export { KafkaTransportAdmin } from './admin.js';
 export { KafkaTransportConsumer } from './consumer.js';
 export { KafkaTransportProducer } from './producer.js';
+export { KafkaTransactionalProducer } from './transactional-producer.js';
 
 export const kafkaTransport: TransportFactory = (options: TransportOptions): Transport => {
   kafkaBrokerAddresses(options.urls); // fail on a malformed URL now, not at the first connect
@@ -33,6 +37,8 @@ export const kafkaTransport: TransportFactory = (options: TransportOptions): Tra
       new KafkaTransportConsumer(options, consumerOptions),
     createProducer: (producerOptions: ProducerOptions): TransportProducer =>
       new KafkaTransportProducer(options, producerOptions),
+    createTransactionalProducer: (producerOptions: TransactionalProducerOptions): TransactionalProducer =>
+      new KafkaTransactionalProducer(options, producerOptions),
     createAdmin: (): TransportAdmin => new KafkaTransportAdmin(options, options.requestTimeoutMs),
   };
 };

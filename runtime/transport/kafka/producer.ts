@@ -7,10 +7,9 @@
  *
  * A message larger than maxRequestSize is refused (as the Java client's RecordTooLargeException);
  * splitting many messages into requests of at most that size is the ProducerBuffer's job.
- * The first send to a topic checks that it exists: kafkajs would retry the missing topic's
- * metadata for as long as its retries last (about a minute) before failing.
+ * The first send to a topic checks that it exists (TopicCheck).
  */
-import type { Admin as KafkaAdmin, ICustomPartitioner, Producer as KafkaProducer } from 'kafkajs';
+import type { ICustomPartitioner, Producer as KafkaProducer } from 'kafkajs';
 import type {
   OutgoingMessage,
   ProducerOptions,
@@ -23,9 +22,10 @@ import { createKafkaClient, OPERATION_RETRY } from './client.js';
 import { kafkaCompression } from './compression.js';
 import { connectError, operationError } from './errors.js';
 import { buildProduceRequest, recordMetadata } from './produce-request.js';
+import { refuseOversized, TopicCheck } from './topic-check.js';
 
 /** The runtime picks every partition (murmur2); this only checks that the topic has it. */
-const explicitPartition: ICustomPartitioner =
+export const explicitPartition: ICustomPartitioner =
   () =>
   ({ topic, partitionMetadata, message }) => {
     const partition = message.partition;
@@ -42,10 +42,7 @@ type ConnectionState = 'idle' | 'connecting' | 'connected' | 'disconnected';
 
 export class KafkaTransportProducer implements TransportProducer {
   private readonly producer: KafkaProducer;
-  /** For the existence check of topics not sent to before; connected on first use. */
-  private readonly admin: KafkaAdmin;
-  private adminConnected: Promise<void> | undefined;
-  private readonly knownTopics = new Set<string>();
+  private readonly topics: TopicCheck;
   private readonly compression: ReturnType<typeof kafkaCompression>;
   private state: ConnectionState = 'idle';
   private connecting: Promise<void> | undefined;
@@ -62,7 +59,7 @@ export class KafkaTransportProducer implements TransportProducer {
       clientId: options.clientId,
       requestTimeoutMs: options.requestTimeoutMs,
     });
-    this.admin = client.admin({ retry: OPERATION_RETRY });
+    this.topics = new TopicCheck(transport, client.admin({ retry: OPERATION_RETRY }));
     this.producer = client.producer({
       createPartitioner: explicitPartition,
       idempotent: false,
@@ -96,16 +93,8 @@ export class KafkaTransportProducer implements TransportProducer {
       throw new Error(`kafka:// producer: sendBatch while ${this.state}; call connect() first`);
     }
     if (messages.length === 0) return [];
-    for (const message of messages) {
-      const bytes = estimateRecordBytes(message);
-      if (bytes > this.options.maxRequestSize) {
-        throw new Error(
-          `kafka:// producer: a message of ${bytes} bytes to ${message.topic}[${message.partition}] ` +
-            `exceeds maxRequestSize ${this.options.maxRequestSize}`,
-        );
-      }
-    }
-    await this.requireTopics(messages);
+    refuseOversized(messages, this.options.maxRequestSize, estimateRecordBytes);
+    await this.topics.require(messages);
     const request = buildProduceRequest(messages, Date.now());
     let response: Awaited<ReturnType<KafkaProducer['sendBatch']>>;
     try {
@@ -129,34 +118,6 @@ export class KafkaTransportProducer implements TransportProducer {
     if (this.state === 'disconnected') return;
     await this.connecting?.catch(() => {});
     this.state = 'disconnected';
-    const admin = this.adminConnected;
-    this.adminConnected = undefined;
-    await Promise.all([
-      this.producer.disconnect(),
-      admin?.then(() => this.admin.disconnect()).catch(() => {}),
-    ]);
-  }
-
-  /** Rejects, naming them, when topics this producer has not sent to before do not exist. */
-  private async requireTopics(messages: OutgoingMessage[]): Promise<void> {
-    const unseen = [...new Set(messages.map((m) => m.topic))].filter((topic) => !this.knownTopics.has(topic));
-    if (unseen.length === 0) return;
-    this.adminConnected ??= this.admin.connect().catch((error: unknown) => {
-      this.adminConnected = undefined;
-      throw connectError(this.transport, 'producer topic check', error);
-    });
-    await this.adminConnected;
-    let existing: Set<string>;
-    try {
-      existing = new Set(await this.admin.listTopics());
-    } catch (error) {
-      throw operationError(`kafka:// producer: checking that ${unseen.join(', ')} exist failed`, error);
-    }
-    const missing = unseen.filter((topic) => !existing.has(topic));
-    if (missing.length > 0) {
-      const subject = missing.length === 1 ? `topic ${missing[0]} does` : `topics ${missing.join(', ')} do`;
-      throw new Error(`kafka:// producer: ${subject} not exist (the producer does not create topics)`);
-    }
-    for (const topic of unseen) this.knownTopics.add(topic);
+    await Promise.all([this.producer.disconnect(), this.topics.close()]);
   }
 }

@@ -1,4 +1,4 @@
-import type { Headers, Message, OutgoingMessage, RecordMetadata, TopicSpec } from '../types.js';
+import type { CommitOffset, Headers, Message, OutgoingMessage, RecordMetadata, TopicSpec } from '../types.js';
 import { GroupCoordinator, type TransportLog } from './group-coordinator.js';
 import { PartitionLog } from './partition-log.js';
 import { formatTopicPartition } from './topic-partition.js';
@@ -16,13 +16,15 @@ const LEGAL_TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
  * An in-process Kafka-like broker: topics of N partitions with append-only logs, consumer
  * groups with committed offsets. Not supported (by design): retention (the low watermark stays
  * 0), log compaction (`compacting` topics keep every record), replication (the factor is
- * ignored), transactions. Topics are never created implicitly.
+ * ignored). Transactions are atomic appends at commit (see commitTransaction). Topics are never created implicitly.
  */
 export class MemoryBroker {
   private readonly topics = new Map<string, PartitionLog[]>();
   private readonly groups = new Map<string, GroupCoordinator>();
   private readonly consumers = new Set<TrackedConsumer>();
   private memberSequence = 0;
+  /** The current producer epoch of each transactional id (a newer producer fences older ones). */
+  private readonly transactionEpochs = new Map<string, number>();
   private destroyed = false;
 
   constructor(
@@ -135,6 +137,46 @@ export class MemoryBroker {
     }
     for (const log of touched) log.notifyWatchers();
     return metadata;
+  }
+
+  /**
+   * Registers a transactional producer: returns its epoch, fencing every producer with the same id
+   * and a lower epoch (their open transactions were never appended, so nothing is left to abort).
+   */
+  initTransactions(transactionalId: string): number {
+    this.assertAlive(`transactional producer ${transactionalId}`);
+    const epoch = (this.transactionEpochs.get(transactionalId) ?? -1) + 1;
+    this.transactionEpochs.set(transactionalId, epoch);
+    return epoch;
+  }
+
+  /**
+   * Commits a transaction at once: its records are appended (all validated first) and its
+   * offsets committed, together, so readers see all of it or none. Throws, appending nothing,
+   * when a newer producer with the same id has fenced this one.
+   */
+  commitTransaction(
+    transactionalId: string,
+    epoch: number,
+    messages: readonly OutgoingMessage[],
+    offsets: ReadonlyMap<string, readonly CommitOffset[]>,
+  ): RecordMetadata[] {
+    const who = `transactional producer ${transactionalId}`;
+    this.assertFenced(transactionalId, epoch);
+    for (const message of messages) this.validateOutgoing(message, who);
+    const metadata = this.produce(messages, who);
+    for (const [groupId, groupOffsets] of offsets) this.group(groupId).commitTransactional(groupOffsets);
+    return metadata;
+  }
+
+  /** Throws when `epoch` is no longer the id's current epoch (a zombie producer). */
+  assertFenced(transactionalId: string, epoch: number): void {
+    const current = this.transactionEpochs.get(transactionalId);
+    if (current !== epoch) {
+      throw new Error(
+        `transactional producer ${transactionalId} (epoch ${epoch}) was fenced by a newer producer with the same id (epoch ${current})`,
+      );
+    }
   }
 
   /** Reads stored messages (for test drivers and inspection); does not involve any group. */

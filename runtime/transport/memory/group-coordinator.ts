@@ -147,6 +147,29 @@ export class GroupCoordinator {
     }
   }
 
+  /**
+   * Offsets committed by a transaction (Kafka's TxnOffsetCommit without group metadata, as
+   * transactional producers of EOS v1 send them): not tied to a member; the producer's fencing
+   * by transactional id keeps zombies out instead.
+   */
+  commitTransactional(offsets: readonly CommitOffset[]): void {
+    for (const { topic, partition, offset } of offsets) {
+      if (!Number.isSafeInteger(offset) || offset < 0) {
+        throw new Error(
+          `group "${this.groupId}": transactional commit: offset ${offset} for ${formatTopicPartition(topic, partition)} is invalid`,
+        );
+      }
+    }
+    for (const { topic, partition, offset } of offsets) {
+      let partitions = this.committed.get(topic);
+      if (!partitions) {
+        partitions = new Map();
+        this.committed.set(topic, partitions);
+      }
+      partitions.set(partition, offset);
+    }
+  }
+
   /** What Kafka's DescribeGroups tells: the state and every member's assignment user data. */
   describe(): GroupSnapshot {
     const state = this.rebalancing ? 'rebalancing' : this.members.size === 0 ? 'empty' : 'stable';

@@ -3,20 +3,28 @@
  * groups, rebalances and commits, so apps and tests run without Kafka. Every Transport made for
  * the same URL in one process shares one broker (`memory://` and `memory://<name>` differ), so
  * several App instances can be workers of one group. See broker.ts for what is not modelled
- * (retention, compaction, replication, transactions). A broker holds no timers or sockets, so
+ * (retention, compaction, replication); a transaction appears whole at its commit. A broker holds no timers or sockets, so
  * it does not keep the process alive by itself.
  */
-import type { ConsumerOptions, ProducerOptions, Transport, TransportOptions } from '../types.js';
+import type {
+  ConsumerOptions,
+  ProducerOptions,
+  TransactionalProducerOptions,
+  Transport,
+  TransportOptions,
+} from '../types.js';
 import { MemoryAdmin } from './admin.js';
 import type { MemoryBroker } from './broker.js';
 import { MemoryConsumer } from './consumer.js';
 import { MemoryProducer } from './producer.js';
+import { MemoryTransactionalProducer } from './transactional-producer.js';
 import { DEFAULT_MEMORY_URL, getMemoryBroker, normalizeMemoryUrl } from './registry.js';
 
 export { MemoryAdmin } from './admin.js';
 export { MemoryBroker } from './broker.js';
 export { MemoryConsumer } from './consumer.js';
 export { MemoryProducer } from './producer.js';
+export { MemoryTransactionalProducer } from './transactional-producer.js';
 export {
   DEFAULT_MEMORY_URL,
   destroyAllMemoryBrokers,
@@ -47,6 +55,10 @@ export class MemoryTransport implements Transport {
 
   createProducer(options: ProducerOptions): MemoryProducer {
     return new MemoryProducer(this.broker(), options);
+  }
+
+  createTransactionalProducer(options: TransactionalProducerOptions): MemoryTransactionalProducer {
+    return new MemoryTransactionalProducer(this.broker(), options);
   }
 
   createAdmin(): MemoryAdmin {

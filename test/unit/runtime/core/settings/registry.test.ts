@@ -241,6 +241,7 @@ describe('settings registry', () => {
       'deadLetter',
       'logFormat',
       'logLevel',
+      'processingTransactionTimeout',
       'shutdownTimeout',
     ]);
     assert.equal(settings.deadLetter, true);

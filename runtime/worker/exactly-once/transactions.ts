@@ -1,0 +1,348 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type AckTrackers, tpKey } from '../../commit/ack-tracker.js';
+import type { Logger } from '../../core/logging/index.js';
+import { currentEvent } from '../../streams/context.js';
+import type { ProducerBufferOptions } from '../../transport/producer-buffer.js';
+import type {
+  CommitOffset,
+  MessageBatch,
+  OutgoingMessage,
+  RecordMetadata,
+  TopicPartition,
+  TransactionalProducer,
+} from '../../transport/types.js';
+import type { MessageSender } from '../producer.js';
+import { PartitionTransaction } from './partition-transaction.js';
+
+/** How often a commit checks whether its partition's delivered events are processed. */
+const DRAIN_POLL_MS = 2;
+
+export interface ExactlyOnceOptions {
+  /** The consumer group (the app id); also the prefix of every transactional id. */
+  groupId: string;
+  createProducer(transactionalId: string): TransactionalProducer;
+  bufferOptions: ProducerBufferOptions;
+  /** Where sends made outside an event of a committed topic go (timers, web routes, channels). */
+  plain: MessageSender;
+  /** Whether consumed offsets of this topic are committed (internal reply topics are not). */
+  commits(topic: string): boolean;
+  trackers(): AckTrackers;
+  /** Commit after this many acks (brokerCommitEvery) and at least this often (brokerCommitInterval). */
+  every: number;
+  intervalMs: number;
+  /** How long a commit waits for its partition's delivered events before it tries again later. */
+  drainTimeoutMs: number;
+  /** The same bound when partitions are given up or the worker stops (then unfinished work is aborted). */
+  finalDrainTimeoutMs: number;
+  seek(partition: TopicPartition, offset: number): void;
+  /** Tracking of the partition starts over (its events are delivered again from a seek). */
+  restartTracking(partition: TopicPartition): void;
+  /** Runs after an abort, before the aborted sends' receipts reject (tables store earlier commits first). */
+  beforeAbortSettles(): Promise<void>;
+  /** The transaction could not be restarted after a failure: the worker must stop. */
+  onFatal(error: Error): void;
+  logger: Logger;
+  onCommitted?(offsets: CommitOffset[], latencyMs: number): void;
+  onCommitError?(offsets: CommitOffset[], error: unknown): void;
+}
+
+interface CycleOptions {
+  /** Abort the partitions whose events do not finish in time (they are given up). */
+  abortUnfinished?: boolean;
+}
+
+interface Barrier {
+  promise: Promise<void>;
+  resolve(): void;
+}
+
+const DROPPED = (message: OutgoingMessage): RecordMetadata => ({
+  topic: message.topic,
+  partition: message.partition,
+  offset: -1,
+  timestamp: -1,
+});
+
+/**
+ * Exactly-once processing on Kafka transactions, one transactional producer per input partition
+ * (EOS v1, as Faust and Kafka Streams before KIP-447 do; kafkajs has no consumer group metadata):
+ * the transactional id `<app>-<topic>-<partition>` is the same on every worker, so the owner
+ * that takes a partition over fences every earlier one (a zombie's commit fails) and aborts what
+ * it left open.
+ *
+ * What an event of an input partition sends (outputs, table changelog records, dead letters)
+ * goes into that partition's open transaction. A commit of the partition holds back its newly
+ * fetched batches, waits until every event delivered so far is processed (bounded: otherwise it
+ * tries again at the next interval), then adds the consumed offset and commits: the transaction
+ * holds exactly the effects of the events before that offset. When a commit fails, the
+ * transaction is aborted, a new producer fences the old one, and the partition is processed
+ * again from the last committed offset: never a partial commit.
+ */
+export class ExactlyOnce implements MessageSender {
+  private readonly txns = new Map<string, { partition: TopicPartition; txn: PartitionTransaction }>();
+  private readonly connecting = new Map<string, Promise<void>>();
+  private readonly barriers = new Map<string, Barrier>();
+  /** Offsets committed in this assignment, per partition. */
+  private committed = new Map<string, number>();
+  /** The first offset delivered in this assignment (where a rewind starts when nothing was committed). */
+  private startOffsets = new Map<string, number>();
+  /** Rewound partitions: batches are dropped until one starts at or below this offset. */
+  private readonly rewinds = new Map<string, number>();
+  private generation = -1;
+  /** Events of this generation and older may no longer send (their partitions were given up). */
+  private closedGeneration = -1;
+  private acksSinceCommit = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private cycle: Promise<void> | undefined;
+  private again = false;
+
+  constructor(private readonly options: ExactlyOnceOptions) {}
+
+  /** Routes a send: into the transaction of the input partition whose event is sending. */
+  send(message: OutgoingMessage): Promise<RecordMetadata> {
+    const event = currentEvent();
+    if (!event?.fromTopic || !this.options.commits(event.topic)) return this.options.plain.send(message);
+    if (event.generation <= this.closedGeneration) return Promise.resolve(DROPPED(message));
+    const entry = this.txns.get(tpKey(event.topic, event.partition));
+    // A partition this worker gave up: the next owner processes the event again.
+    if (!entry) return Promise.resolve(DROPPED(message));
+    return entry.txn.send(message);
+  }
+
+  async flush(): Promise<void> {
+    await Promise.all([this.options.plain.flush(), ...[...this.txns.values()].map(({ txn }) => txn.flush())]);
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.commit(), this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  noteAck(): void {
+    if (++this.acksSinceCommit >= this.options.every) void this.commit();
+  }
+
+  /**
+   * Holds a fetched batch while its partition's producer connects or its commit runs; undefined
+   * when it may go on. admit() then says whether it is delivered at all.
+   */
+  hold(batch: MessageBatch): Promise<void> | undefined {
+    const key = tpKey(batch.topic, batch.partition);
+    return this.connecting.get(key) ?? this.barriers.get(key)?.promise;
+  }
+
+  /** False for batches fetched before a rewind (their events come again from the committed offset). */
+  admit(batch: MessageBatch): boolean {
+    if (!this.options.commits(batch.topic)) return true;
+    const key = tpKey(batch.topic, batch.partition);
+    const first = batch.messages[0]?.offset;
+    const limit = this.rewinds.get(key);
+    if (limit !== undefined) {
+      if (first === undefined || first > limit) return false;
+      this.rewinds.delete(key);
+    }
+    if (first !== undefined && !this.startOffsets.has(key)) this.startOffsets.set(key, first);
+    return true;
+  }
+
+  /**
+   * A new assignment: producers for partitions new to this worker connect (fencing the previous
+   * owner's) before their batches are delivered; those of partitions given up are closed, what
+   * they left open aborted.
+   */
+  async assigned(assignment: TopicPartition[], generation: number): Promise<void> {
+    this.generation = generation;
+    this.committed = new Map();
+    this.startOffsets = new Map();
+    this.rewinds.clear();
+    const wanted = new Map<string, TopicPartition>();
+    for (const tp of assignment)
+      if (this.options.commits(tp.topic)) wanted.set(tpKey(tp.topic, tp.partition), tp);
+    const closing: Promise<void>[] = [];
+    for (const [key, entry] of this.txns) {
+      if (wanted.has(key)) continue;
+      this.txns.delete(key);
+      closing.push(this.discard(entry.txn, 'the partition was given up'));
+    }
+    for (const [key, tp] of wanted) {
+      if (this.txns.has(key) || this.connecting.has(key)) continue;
+      const id = transactionalId(this.options.groupId, tp);
+      const txn = new PartitionTransaction(id, this.options.createProducer(id), this.options.bufferOptions);
+      const connected = txn
+        .connect()
+        .then(() => {
+          this.txns.set(key, { partition: tp, txn });
+        })
+        .catch((error: unknown) => {
+          this.options.onFatal(
+            new Error(
+              `exactly-once: the producer of ${tp.topic}[${tp.partition}] (${id}) could not connect: ${(error as Error).message}`,
+              { cause: error },
+            ),
+          );
+        })
+        .finally(() => this.connecting.delete(key));
+      this.connecting.set(key, connected);
+    }
+    await Promise.all(closing);
+  }
+
+  /**
+   * The assignment is about to be revoked (onRevoking; buffered events were dropped): commits what
+   * is processed. A partition whose events do not finish within the bound is aborted instead: the
+   * next owner processes them again. Later sends of this generation's events are dropped.
+   */
+  async revoking(generation: number): Promise<void> {
+    await this.commit({ abortUnfinished: true });
+    this.closedGeneration = Math.max(this.closedGeneration, generation);
+  }
+
+  /** Commits every partition's transaction (one cycle at a time). */
+  commit(options: CycleOptions = {}): Promise<void> {
+    if (this.cycle) {
+      if (!options.abortUnfinished) {
+        this.again = true;
+        return this.cycle;
+      }
+      return this.cycle.then(() => this.commit(options));
+    }
+    this.cycle = this.runCycles(options).finally(() => {
+      this.cycle = undefined;
+    });
+    return this.cycle;
+  }
+
+  /** Commits what is processed and closes every producer (the worker stops). */
+  async close(): Promise<void> {
+    this.stop();
+    await this.commit({ abortUnfinished: true });
+    const entries = [...this.txns.values()];
+    this.txns.clear();
+    await Promise.all(entries.map(({ txn }) => this.discard(txn, 'the worker stopped')));
+  }
+
+  private async runCycles(options: CycleOptions): Promise<void> {
+    do {
+      this.again = false;
+      this.acksSinceCommit = 0;
+      const started = performance.now();
+      const results = await Promise.all(
+        [...this.txns.entries()].map(([key, entry]) => this.commitPartition(key, entry, options)),
+      );
+      const offsets = results.filter((offset): offset is CommitOffset => offset !== undefined);
+      if (offsets.length > 0) this.options.onCommitted?.(offsets, performance.now() - started);
+    } while (this.again);
+  }
+
+  private async commitPartition(
+    key: string,
+    { partition, txn }: { partition: TopicPartition; txn: PartitionTransaction },
+    options: CycleOptions,
+  ): Promise<CommitOffset | undefined> {
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => {
+      resolve = r;
+    });
+    this.barriers.set(key, { promise, resolve });
+    const generation = this.generation;
+    try {
+      const tracker = this.options.trackers().tracker(partition.topic, partition.partition);
+      const started = performance.now();
+      const bound = options.abortUnfinished ? this.options.finalDrainTimeoutMs : this.options.drainTimeoutMs;
+      while (tracker.outstanding() > 0 && performance.now() - started < bound) {
+        await sleep(DRAIN_POLL_MS);
+      }
+      if (generation !== this.generation) return undefined;
+      if (tracker.outstanding() > 0) {
+        if (options.abortUnfinished) await this.discard(txn, 'its events did not finish in time', false);
+        else
+          this.options.logger.debug(
+            `exactly-once: ${partition.topic}[${partition.partition}] still processing; commit deferred`,
+          );
+        return undefined;
+      }
+      const offset = tracker.committableOffset();
+      const moved = offset >= 0 && offset > (this.committed.get(key) ?? -1);
+      if (!moved && txn.pendingSends === 0) return undefined;
+      const commitOffset = moved ? { ...partition, offset } : undefined;
+      try {
+        await txn.commit(this.options.groupId, commitOffset);
+      } catch (error) {
+        if (commitOffset) this.options.onCommitError?.([commitOffset], error);
+        await this.abortAndRewind(key, partition, txn, error);
+        return undefined;
+      }
+      if (!commitOffset) return undefined;
+      this.committed.set(key, offset);
+      this.options.trackers().markCommitted([commitOffset]);
+      return commitOffset;
+    } finally {
+      this.barriers.delete(key);
+      resolve();
+    }
+  }
+
+  /**
+   * A commit failed: abort, fence the failed producer with a new one, and process the partition
+   * again from its last committed offset (the events after it were processed into the aborted
+   * transaction; their batches still held are dropped, see admit()).
+   */
+  private async abortAndRewind(
+    key: string,
+    partition: TopicPartition,
+    txn: PartitionTransaction,
+    error: unknown,
+  ): Promise<void> {
+    const { logger } = this.options;
+    const where = `${partition.topic}[${partition.partition}]`;
+    const tracker = this.options.trackers().tracker(partition.topic, partition.partition);
+    const lastDelivered = tracker.lastDeliveredOffset();
+    const from = this.committed.get(key) ?? this.startOffsets.get(key);
+    logger.warn(
+      `exactly-once: the commit of ${where} failed (${(error as Error).message}); aborting it and processing again from offset ${from ?? 'committed'}`,
+    );
+    await this.discard(txn, `its commit failed: ${(error as Error).message}`, false);
+    try {
+      await txn.replaceProducer(this.options.createProducer(txn.transactionalId));
+    } catch (connectError) {
+      this.options.onFatal(
+        new Error(
+          `exactly-once: the producer of ${where} could not be restarted after a failed commit: ${(connectError as Error).message}`,
+          { cause: connectError },
+        ),
+      );
+      return;
+    }
+    if (from === undefined || lastDelivered < from) return;
+    this.options.restartTracking(partition);
+    this.rewinds.set(key, lastDelivered);
+    this.startOffsets.delete(key);
+    this.options.seek(partition, from);
+  }
+
+  /** Aborts a transaction (its sends' receipts reject); optionally closes its producer. */
+  private async discard(txn: PartitionTransaction, reason: string, close = true): Promise<void> {
+    try {
+      const discarded = await txn.abort(reason, undefined, () => this.options.beforeAbortSettles());
+      if (discarded > 0)
+        this.options.logger.debug(
+          `exactly-once: aborted ${txn.transactionalId} (${reason}): ${discarded} records discarded`,
+        );
+    } catch (error) {
+      this.options.logger.warn(
+        `exactly-once: aborting ${txn.transactionalId} failed (${(error as Error).message}); the broker aborts it when the next owner fences it or at its timeout`,
+      );
+    }
+    if (close) await txn.close().catch(() => {});
+  }
+}
+
+export function transactionalId(groupId: string, { topic, partition }: TopicPartition): string {
+  return `${groupId}-${topic}-${partition}`;
+}
