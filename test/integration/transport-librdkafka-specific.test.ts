@@ -321,7 +321,13 @@ if (librdkafkaOrSkip('librdkafka transport specifics')) {
         await txn.abort();
         await txn.sendBatch([{ topic: name, partition: 0, key: null, value: Buffer.from('committed') }]);
         await txn.sendOffsets(group, [{ topic: name, partition: 0, offset: 7 }]);
-        await txn.commit();
+        const metadata = await txn.commit();
+        assert.deepEqual(
+          metadata.map((m) => [m.topic, m.partition, m.offset]),
+          [[name, 0, 2]],
+          'commit() answers the metadata of the records it made visible (after the aborted one and its marker)',
+        );
+        assert.deepEqual(await txn.commit(), [], 'nothing more to commit');
         assert.equal(txn.inTransaction, false);
       } finally {
         await txn.disconnect();

@@ -34,6 +34,8 @@ export class RdTransactionalProducer implements TransactionalProducer {
   private state: State = 'idle';
   private connecting: Promise<void> | undefined;
   private open = false;
+  /** Metadata of the records sent in the open transaction, in send order. */
+  private sent: RecordMetadata[] = [];
   private readonly label: string;
 
   constructor(
@@ -101,9 +103,11 @@ export class RdTransactionalProducer implements TransactionalProducer {
     this.open = true;
   }
 
-  async sendBatch(messages: OutgoingMessage[]): Promise<RecordMetadata[]> {
+  async sendBatch(messages: OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return;
     await this.begin();
-    return this.delivery.send(messages);
+    const metadata = await this.delivery.send(messages);
+    for (const entry of metadata) this.sent.push(entry);
   }
 
   async sendOffsets(groupId: string, offsets: CommitOffset[]): Promise<void> {
@@ -122,24 +126,34 @@ export class RdTransactionalProducer implements TransactionalProducer {
     });
   }
 
-  async commit(): Promise<void> {
-    if (!this.open) return;
-    await call((done) => this.producer.commitTransaction(this.options.requestTimeoutMs, done)).catch(
-      (error: unknown) => {
-        throw operationError(`${this.label}: commit`, error);
-      },
-    );
+  async commit(): Promise<RecordMetadata[]> {
+    if (!this.open) return [];
+    const sent = this.sent;
     this.open = false;
+    this.sent = [];
+    try {
+      await call((done) => this.producer.commitTransaction(this.options.requestTimeoutMs, done));
+    } catch (error) {
+      // librdkafka takes no new transaction until a failed one is aborted.
+      if ((error as { abortable?: boolean }).abortable) {
+        await call((done) => this.producer.abortTransaction(this.options.requestTimeoutMs, done)).catch(
+          () => {},
+        );
+      }
+      throw operationError(`${this.label}: commit failed`, error);
+    }
+    return sent;
   }
 
   async abort(): Promise<void> {
     if (!this.open) return;
+    this.open = false;
+    this.sent = [];
     await call((done) => this.producer.abortTransaction(this.options.requestTimeoutMs, done)).catch(
       (error: unknown) => {
-        throw operationError(`${this.label}: abort`, error);
+        throw operationError(`${this.label}: abort failed`, error);
       },
     );
-    this.open = false;
   }
 
   async disconnect(): Promise<void> {
@@ -147,6 +161,7 @@ export class RdTransactionalProducer implements TransactionalProducer {
     await this.connecting?.catch(() => {});
     this.state = 'disconnected';
     this.open = false;
+    this.sent = [];
     const groups = [...this.groupClients.values()];
     this.groupClients.clear();
     await Promise.all([
