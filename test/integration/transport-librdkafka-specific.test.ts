@@ -270,6 +270,63 @@ if (librdkafkaOrSkip('librdkafka transport specifics')) {
       assert.deepEqual(b.revoked, [], 'b gave up nothing');
     });
 
+    it('a seek made in onAssigned moves the partition (librdkafka would drop it as outdated)', {
+      timeout: 120_000,
+    }, async () => {
+      const name = await topic('seek-assigned', 1);
+      const producer = rd.createProducer({
+        clientId: 'rd-seek-assigned',
+        acks: -1,
+        compression: 'none',
+        requestTimeoutMs: 30_000,
+        maxRequestSize: 1_048_576,
+      });
+      producers.push(producer);
+      await producer.connect();
+      await producer.sendBatch(
+        Array.from({ length: 10 }, (_, i) => ({
+          topic: name,
+          partition: 0,
+          key: null,
+          value: Buffer.from(`m${i}`),
+        })),
+      );
+      const events = new Events();
+      const consumer = rd.createConsumer({
+        groupId: uniqueName('fg-rd-seek-assigned'),
+        clientId: 'rd-seek-assigned',
+        autoOffsetReset: 'earliest',
+        sessionTimeoutMs: 10_000,
+        heartbeatIntervalMs: 500,
+        rebalanceTimeoutMs: 30_000,
+        requestTimeoutMs: 30_000,
+        maxFetchBytes: 10_485_760,
+        maxPollRecords: 500,
+      });
+      consumers.push(consumer);
+      consumer.subscribe([name]);
+      const received: Message[] = [];
+      // As the table recovery does: seek each assigned partition as soon as it is assigned.
+      await consumer.start({
+        onAssigned: (assignment) => {
+          for (const tp of assignment) consumer.seek(tp, 6);
+        },
+        onBatch: (batch) => {
+          received.push(...batch.messages);
+          events.changed();
+        },
+      });
+      await events.until(
+        'offsets 6-9',
+        () => received.some((m) => m.offset === 9),
+        () => JSON.stringify(received.map((m) => m.offset)),
+      );
+      assert.deepEqual(
+        received.map((m) => m.offset),
+        [6, 7, 8, 9],
+      );
+    });
+
     for (const compression of ['lz4', 'zstd'] as const) {
       it(`produces ${compression}-compressed batches (the client must have the codec) and reads them back`, {
         timeout: 120_000,

@@ -24,6 +24,7 @@
  * partition are withheld; a withheld pause remembers the first withheld offset and resume()
  * seeks back to it, so nothing is skipped.
  */
+import { type GroupAssignor, isGroupAssignor } from '../group-protocol.js';
 import type {
   CommitOffset,
   ConsumerHandlers,
@@ -53,6 +54,10 @@ export const CONSUME_WAIT_MS = 100;
 export const CONSUME_BATCH = 2000;
 const MAX_BYTES_PER_PARTITION = 1024 * 1024;
 const ERR_ASSIGN_PARTITIONS = -175;
+/** librdkafka's ERR__STATE: e.g. a seek of a partition whose fetching has not started. */
+const ERR_STATE = -172;
+/** Tries of a seek librdkafka answers with ERR__STATE. */
+const SEEK_ATTEMPTS = 50;
 /** How long the loop waits, without polling, for the runtime to make room before it pauses. */
 export const ROOM_WAIT_MS = 200;
 /** librdkafka's logical offsets. */
@@ -68,6 +73,10 @@ interface RebalanceEvent {
 }
 
 const tpKey = (topic: string, partition: number): string => `${partition}:${topic}`;
+const fromKey = (key: string): TopicPartition => {
+  const colon = key.indexOf(':');
+  return { topic: key.slice(colon + 1), partition: Number(key.slice(0, colon)) };
+};
 
 interface RoomWait {
   key: string;
@@ -165,6 +174,12 @@ export class RdTransportConsumer implements TransportConsumer {
   private assigned = new Set<string>();
   private generation = 0;
   private joinedGeneration: number | undefined;
+  private memberId = '';
+  /**
+   * faustgen's own group protocol (runtime/assignor) cannot run inside librdkafka: it is told of
+   * every assignment, with no group reader, so it knows this member's partitions only.
+   */
+  private readonly groupAssignors: GroupAssignor[];
   private readonly rebalances: RebalanceEvent[] = [];
   /** The handling of queued rebalance events, while under way. */
   private rebalancing: Promise<void> | undefined;
@@ -180,6 +195,13 @@ export class RdTransportConsumer implements TransportConsumer {
   private readonly rewinds = new Map<string, number>();
   /** Seeks before the partition is assigned: start offsets of the next assignment. */
   private readonly pendingSeeks = new Map<string, number>();
+  /** Seeks asked for and not yet made (the loop makes them between two consume calls). */
+  private readonly seeksDue = new Map<string, { tp: TopicPartition; offset: number; attempt: number }>();
+  /**
+   * Partitions of the assignment being handed out, not yet given to librdkafka: onAssigned comes
+   * first, so that seeks it makes become start offsets (a seek right after assign() is unreliable).
+   */
+  private readonly assigning = new Set<string>();
   /** Per partition, the count of seeks so far: a consume call started before a seek is stale for it. */
   private readonly seekCounts = new Map<string, number>();
   /** Last delivered or reported position per partition (onPosition). */
@@ -195,6 +217,14 @@ export class RdTransportConsumer implements TransportConsumer {
     private readonly extras: RdConsumerExtras = {},
   ) {
     this.what = `${SCHEME_LABEL} consumer (group ${options.groupId})`;
+    this.groupAssignors = (options.partitionAssigners ?? []).filter(isGroupAssignor);
+    if (this.groupAssignors.length > 0) {
+      transport.log?.(
+        'info',
+        `${this.what}: librdkafka runs its own assignors: partitions are assigned by range (co-partitioned ` +
+          'across topics of equal partition counts); no standby replicas, other workers unknown to this one',
+      );
+    }
   }
 
   subscribe(topics: string[]): void {
@@ -261,8 +291,13 @@ export class RdTransportConsumer implements TransportConsumer {
     const log = this.transport.log;
     consumer.on('event.log', (entry) => {
       if (entry.fac === 'JOINGROUP') {
-        const joined = /JoinGroup response: GenerationId (-?\d+),.*: \(no error\)$/.exec(entry.message);
-        if (joined) this.joinedGeneration = Number(joined[1]);
+        const joined = /JoinGroup response: GenerationId (-?\d+),.*my MemberId (\S+), .*: \(no error\)$/.exec(
+          entry.message,
+        );
+        if (joined) {
+          this.joinedGeneration = Number(joined[1]);
+          this.memberId = joined[2]!;
+        }
       }
       if (log && entry.severity < 7) {
         log(
@@ -312,6 +347,7 @@ export class RdTransportConsumer implements TransportConsumer {
               this.rebalancing = undefined;
             });
         }
+        this.applyDueSeeks(consumer);
         const seeksBefore = new Map(this.seekCounts);
         let messages: RdMessage[];
         try {
@@ -376,26 +412,11 @@ export class RdTransportConsumer implements TransportConsumer {
     }
     const cooperative = consumer.rebalanceProtocol() === 'COOPERATIVE';
     const retained = cooperative ? this.currentAssignment : [];
-    const start = event.partitions.map(({ topic, partition }) => {
-      const key = tpKey(topic, partition);
-      const offset = this.pendingSeeks.get(key);
-      this.pendingSeeks.delete(key);
-      return offset === undefined ? { topic, partition } : { topic, partition, offset };
-    });
-    if (cooperative) consumer.incrementalAssign(start);
-    else consumer.assign(start);
     const assignment = cooperative ? [...this.currentAssignment, ...event.partitions] : event.partitions;
     this.setAssignment(sortPartitions(assignment));
-    this.pendingSeeks.clear();
+    for (const { topic, partition } of event.partitions) this.assigning.add(tpKey(topic, partition));
     for (const key of this.heldBack) this.resumeNative(consumer, key);
     this.heldBack.clear();
-    const paused = [...this.userPaused.values()].filter(({ topic, partition }) =>
-      this.assigned.has(tpKey(topic, partition)),
-    );
-    if (paused.length > 0) consumer.pause(paused);
-    // A cooperative rebalance keeps these partitions fetching, but onAssigned below makes the
-    // runtime drop what it holds of the old generation: fetch them again from the committed offsets.
-    if (retained.length > 0) await this.rewindToCommitted(consumer, retained);
     const joined = this.joinedGeneration;
     this.generation = joined !== undefined && joined > this.generation ? joined : this.generation + 1;
     const generation = this.generation;
@@ -403,14 +424,41 @@ export class RdTransportConsumer implements TransportConsumer {
       generation,
       assignment: this.currentAssignment.map(({ topic, partition }) => `${topic}[${partition}]`),
     });
-    if (!handlers) return;
-    try {
-      await handlers.onAssigned(this.assignment(), generation);
-    } catch (error) {
-      this.transport.log?.('error', `${this.what}: onAssigned(generation ${generation}) failed`, {
-        error: error instanceof Error ? error.message : String(error),
+    for (const assignor of this.groupAssignors) {
+      assignor.joined({
+        memberId: this.memberId,
+        generation,
+        assignment: this.assignment(),
+        topics: [...this.topics],
       });
     }
+    if (handlers) {
+      try {
+        await handlers.onAssigned(this.assignment(), generation);
+      } catch (error) {
+        this.transport.log?.('error', `${this.what}: onAssigned(generation ${generation}) failed`, {
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
+    if (this.state !== 'running') return;
+    // Now librdkafka's part: start offsets from seeks made before (or in onAssigned), then pauses.
+    const start = event.partitions.map(({ topic, partition }) => {
+      const key = tpKey(topic, partition);
+      const offset = this.pendingSeeks.get(key);
+      return offset === undefined ? { topic, partition } : { topic, partition, offset };
+    });
+    this.pendingSeeks.clear();
+    this.assigning.clear();
+    if (cooperative) consumer.incrementalAssign(start);
+    else consumer.assign(start);
+    const paused = [...this.userPaused.values()].filter(({ topic, partition }) =>
+      this.assigned.has(tpKey(topic, partition)),
+    );
+    if (paused.length > 0) consumer.pause(paused);
+    // A cooperative rebalance keeps these partitions fetching, but onAssigned made the runtime drop
+    // what it held of the old generation: fetch them again from the committed offsets.
+    if (retained.length > 0) await this.rewindToCommitted(consumer, retained);
   }
 
   private async rewindToCommitted(consumer: RdKafkaConsumer, partitions: TopicPartition[]): Promise<void> {
@@ -558,29 +606,52 @@ export class RdTransportConsumer implements TransportConsumer {
   /** Resumes fetching a partition unless the runtime paused it; seeks back over withheld messages. */
   private resumeNative(consumer: RdKafkaConsumer, key: string): void {
     if (this.userPaused.has(key) || this.heldBack.has(key) || !this.assigned.has(key)) return;
-    const [partitionText, ...topicParts] = key.split(':');
-    const tp = { topic: topicParts.join(':'), partition: Number(partitionText) };
+    if (this.assigning.has(key)) return;
+    const tp = fromKey(key);
     const rewind = this.rewinds.get(key);
     this.rewinds.delete(key);
     consumer.resume([tp]);
     if (rewind !== undefined) this.seekNative(consumer, tp, rewind);
   }
 
-  private seekNative(consumer: RdKafkaConsumer, tp: TopicPartition, offset: number): void {
+  /**
+   * Seeks are made by the loop between two consume calls (applyDueSeeks), never while one is in
+   * flight: what that call returns for the partition was then fetched before the seek, and is
+   * dropped (seekCounts), while every later call returns only what the seek fetched. A seek right
+   * after assign() may come before librdkafka fetches the partition and be answered with
+   * ERR__STATE (though sometimes applied all the same): it is made again at the next turn.
+   */
+  private seekNative(_consumer: RdKafkaConsumer, tp: TopicPartition, offset: number, attempt = 1): void {
     const key = tpKey(tp.topic, tp.partition);
     this.seekCounts.set(key, (this.seekCounts.get(key) ?? 0) + 1);
     this.positions.delete(key);
-    consumer.seek({ ...tp, offset }, 0, (error) => {
-      if (error) {
+    this.seeksDue.set(key, { tp, offset, attempt });
+  }
+
+  private applyDueSeeks(consumer: RdKafkaConsumer): void {
+    if (this.seeksDue.size === 0) return;
+    const due = [...this.seeksDue.values()];
+    this.seeksDue.clear();
+    for (const { tp, offset, attempt } of due) {
+      const key = tpKey(tp.topic, tp.partition);
+      if (!this.assigned.has(key)) continue;
+      const count = this.seekCounts.get(key);
+      consumer.seek({ ...tp, offset }, 0, (error) => {
+        if (!error || this.state !== 'running' || this.seekCounts.get(key) !== count) return;
+        if (error.code === ERR_STATE && attempt < SEEK_ATTEMPTS) {
+          this.seekNative(consumer, tp, offset, attempt + 1);
+          return;
+        }
         this.transport.log?.(
           'warn',
           `${this.what}: seek of ${tp.topic}[${tp.partition}] to ${offset} failed`,
           {
             error: error.message,
+            attempt,
           },
         );
-      }
-    });
+      });
+    }
   }
 
   /** onPosition: librdkafka moved past offsets without messages (transaction markers, aborted records). */
@@ -663,7 +734,7 @@ export class RdTransportConsumer implements TransportConsumer {
       const key = tpKey(tp.topic, tp.partition);
       if (this.userPaused.has(key)) continue;
       this.userPaused.set(key, { topic: tp.topic, partition: tp.partition });
-      if (this.assigned.has(key) && !this.heldBack.has(key)) active.push(tp);
+      if (this.assigned.has(key) && !this.heldBack.has(key) && !this.assigning.has(key)) active.push(tp);
     }
     if (active.length > 0 && this.consumer && this.state === 'running') this.consumer.pause(active);
   }
@@ -685,6 +756,10 @@ export class RdTransportConsumer implements TransportConsumer {
     }
     const key = tpKey(partition.topic, partition.partition);
     const consumer = this.consumer;
+    if (this.assigning.has(key)) {
+      this.pendingSeeks.set(key, offset);
+      return;
+    }
     if (!consumer || this.state !== 'running' || !this.assigned.has(key)) {
       if (this.generation === 0) this.pendingSeeks.set(key, offset);
       else
@@ -733,6 +808,7 @@ export class RdTransportConsumer implements TransportConsumer {
       } finally {
         this.state = 'stopped';
         this.setAssignment([]);
+        for (const assignor of this.groupAssignors) assignor.left();
         for (const pending of this.pendingCommits.splice(0)) {
           pending.reject(new Error(`${this.what}: stopped before the commit was confirmed`));
         }

@@ -44,8 +44,11 @@ export class RdTransactionalProducer implements TransactionalProducer {
   ) {
     this.label = `${SCHEME_LABEL} transactional producer ${options.transactionalId}`;
     const { Producer } = loadKafkaJavascript();
+    const config = producerConfig(transport, { ...options, acks: -1 });
     this.producer = new Producer({
-      ...producerConfig(transport, { ...options, acks: -1 }),
+      ...config,
+      // librdkafka wants socket.timeout.ms <= transaction.timeout.ms + 100.
+      'socket.timeout.ms': Math.min(Number(config['socket.timeout.ms']), options.transactionTimeoutMs),
       'transactional.id': options.transactionalId,
       'transaction.timeout.ms': options.transactionTimeoutMs,
       // librdkafka requires a message to time out before its transaction does.
