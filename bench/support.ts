@@ -86,3 +86,18 @@ export async function deleteTopics(admin: Admin, names: string[]): Promise<void>
 export function ratio(a: number, b: number): string {
   return b > 0 ? (a / b).toFixed(3) : '0';
 }
+
+/** Resolves once a group's committed offsets of a topic add up to `total` (polled every 20 ms). */
+export async function untilCommitted(
+  admin: Admin,
+  groupId: string,
+  topic: string,
+  total: number,
+): Promise<void> {
+  for (;;) {
+    const [answer] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const sum = answer!.partitions.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
+    if (sum >= total) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -2,13 +2,14 @@
  * npm run bench -- table-count
  * One worker, 4 partitions, 1,000,000 JSON records of ~100 bytes over 10,000 distinct keys: consume
  * -> JSON decode -> count per key in an LMDB table (one changelog record per event, acks -1). The
- * time runs from the first event to the last one counted with its changelog record acknowledged.
+ * time runs from the first event to the commit of the last one (at_least_once, then exactly_once).
  * Baseline in the same run on the same broker and input: the raw kafkajs loop of the passthrough
  * benchmark (eachBatch, JSON.parse, filter, sendBatch with acks -1, commit), in its own process.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Admin } from 'kafkajs';
 import { App } from '../runtime/index.js';
 import {
   brokerUrl,
@@ -19,6 +20,7 @@ import {
   ratio,
   runBaseline,
   uniqueName,
+  untilCommitted,
 } from './support.js';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 1_000_000);
@@ -28,14 +30,23 @@ const PAD = 'x'.repeat(70);
 
 const makeRecord = (i: number) => ({ key: `key-${i % KEYS}`, value: JSON.stringify({ n: i, pad: PAD }) });
 
-async function faustgen(input: string): Promise<{ eventsPerSecond: number; keys: number; total: number }> {
+type Guarantee = 'at_least_once' | 'exactly_once';
+
+/** Events per second from the first event to the commit of the last one (its changelog record included). */
+async function faustgen(
+  admin: Admin,
+  input: string,
+  guarantee: Guarantee,
+): Promise<{ eventsPerSecond: number; keys: number; total: number }> {
   const datadir = mkdtempSync(join(tmpdir(), 'faustgen-bench-table-'));
-  const app = new App(uniqueName('table-count'), {
+  const appId = uniqueName('table-count');
+  const app = new App(appId, {
     broker: brokerUrl(),
     logLevel: 'warn' as const,
     datadir,
     webEnabled: false,
     topicPartitions: PARTITIONS,
+    processingGuarantee: guarantee,
   });
   const source = app.topic(input, { keyType: 'string', valueType: 'json' });
   const counts = app.table('counts', { keyType: 'string', valueType: 'number', default: () => 0 });
@@ -54,7 +65,7 @@ async function faustgen(input: string): Promise<{ eventsPerSecond: number; keys:
   });
   await app.start();
   await done;
-  await app.engine.producer.flush();
+  await untilCommitted(admin, appId, input, COUNT);
   const seconds = (performance.now() - started) / 1000;
   let keys = 0;
   let total = 0;
@@ -87,18 +98,28 @@ async function main(): Promise<void> {
     'events_per_s',
   );
   console.log(`baseline (raw kafkajs 2.2.4 passthrough loop, own process): ${base} events/s`);
-  const ours = await faustgen(input);
+  const ours = await faustgen(admin, input, 'at_least_once');
   console.log(
     `faustgen (one worker, one agent, LMDB table): ${Math.round(ours.eventsPerSecond)} events/s; ` +
       `${ours.keys} keys counting ${ours.total} events`,
   );
-  if (ours.keys !== KEYS || ours.total < COUNT) {
-    throw new Error(`the table is wrong: ${ours.keys} keys, ${ours.total} counted (want ${KEYS}, ${COUNT})`);
+  const eos = await faustgen(admin, input, 'exactly_once');
+  console.log(
+    `faustgen exactly_once (a transaction per input partition): ${Math.round(eos.eventsPerSecond)} events/s; ` +
+      `${eos.keys} keys counting ${eos.total} events`,
+  );
+  for (const run of [ours, eos]) {
+    if (run.keys !== KEYS || run.total < COUNT) {
+      throw new Error(`the table is wrong: ${run.keys} keys, ${run.total} counted (want ${KEYS}, ${COUNT})`);
+    }
   }
   await deleteTopics(admin, [input, outBase]);
   await admin.disconnect();
   console.log(
     `RESULT table-count events_per_s=${Math.round(ours.eventsPerSecond)} baseline_events_per_s=${Math.round(base)} ratio=${ratio(ours.eventsPerSecond, base)}`,
+  );
+  console.log(
+    `RESULT table-count-exactly-once events_per_s=${Math.round(eos.eventsPerSecond)} at_least_once_events_per_s=${Math.round(ours.eventsPerSecond)} ratio=${ratio(eos.eventsPerSecond, ours.eventsPerSecond)}`,
   );
 }
 

@@ -15,7 +15,7 @@ export default class Init extends Command {
   static override examples = [
     '<%= config.bin %> init payments-app',
     '<%= config.bin %> init my-app --topology topology.json',
-    '<%= config.bin %> init my-app --faustgen file:../faustgen-0.1.0.tgz',
+    '<%= config.bin %> init my-app --faustgen ./faustgen-0.1.0.tgz',
   ];
   static override args = {
     dir: Args.string({ description: 'the project folder (created when missing)', default: '.' }),
@@ -23,7 +23,10 @@ export default class Init extends Command {
   static override flags = {
     topology: Flags.string({ description: 'the topology file to start from (default: the example)' }),
     faustgen: Flags.string({
-      description: "faustgen's dependency spec in package.json (default: file: this faustgen's folder)",
+      description:
+        "faustgen's dependency in package.json: a tarball or folder path (written as file: relative to the " +
+        'project, so both can move together), a file: spec (relative to the project) or a version. ' +
+        "Default: this faustgen's checkout, relative. faustgen is not on npm: `npm pack` in a checkout makes a tarball.",
     }),
   };
 

@@ -4,7 +4,7 @@
  * the example and copies the example's implemented stubs, so its worker does real work.
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { applyEdits, modify } from 'jsonc-parser';
 import { packageRoot, Templates } from '../emit/templates.js';
 import { DEFAULT_TOPOLOGY_FILE, loadTopology, type TopologyError } from '../topology/index.js';
@@ -18,7 +18,12 @@ export interface InitOptions {
   readonly dir: string;
   /** A topology file to start from; the example when undefined. */
   readonly topology?: string;
-  /** The package.json dependency spec of faustgen; default: `file:` this faustgen's folder. */
+  /**
+   * faustgen's dependency in package.json: a version or other npm spec (written as is), a path to a
+   * tarball or folder (relative to the current folder; written as `file:` relative to the project),
+   * or a `file:` spec (relative to the project, as npm reads it). Default: this faustgen's folder,
+   * when it is a checkout.
+   */
   readonly faustgen?: string;
 }
 
@@ -54,6 +59,48 @@ function listFiles(root: string): string[] {
     .sort();
 }
 
+const LOCAL_PATH = /^(\.{1,2}([/\\]|$)|[/\\~]|[A-Za-z]:[/\\])|\.(tgz|tar\.gz|tar)$/;
+
+/** `file:` + the project-relative path of `target`, with forward slashes (package.json is shared). */
+function fileSpec(projectDir: string, target: string): string {
+  const path = relative(projectDir, target).split(sep).join('/');
+  return `file:${path === '' ? '.' : path}`;
+}
+
+/**
+ * faustgen's dependency spec for the project's package.json (see InitOptions.faustgen). Local paths
+ * become relative, so the project and its tarball (or checkout) can move together.
+ */
+export function faustgenDependency(
+  spec: string | undefined,
+  projectDir: string,
+  root: string = packageRoot(),
+  cwd: string = process.cwd(),
+): string {
+  if (spec === undefined) {
+    if (root.split(/[/\\]/).includes('node_modules')) {
+      throw new Error(
+        `this faustgen runs from an installed copy (${root}), which a project cannot depend on: give ` +
+          '--faustgen <tarball | folder | version>. faustgen is not on npm; `npm pack` in a faustgen checkout ' +
+          'writes a tarball (docs/guide.md, "Start a project")',
+      );
+    }
+    return fileSpec(projectDir, root);
+  }
+  if (spec.startsWith('file:')) {
+    const path = spec.slice('file:'.length);
+    return isAbsolute(path) ? fileSpec(projectDir, path) : spec;
+  }
+  if (!LOCAL_PATH.test(spec)) return spec;
+  const target = resolve(cwd, spec.replace(/^~(?=$|[/\\])/, process.env.HOME ?? '~'));
+  if (!existsSync(target)) {
+    throw new Error(
+      `--faustgen ${spec}: there is no ${target} (a faustgen tarball from \`npm pack\`, or a folder)`,
+    );
+  }
+  return fileSpec(projectDir, target);
+}
+
 export async function initProject(options: InitOptions): Promise<InitResult> {
   const projectDir = resolve(options.dir);
   const root = packageRoot();
@@ -64,6 +111,7 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
       throw new Error(`${join(projectDir, existing)} exists already: init a new project in an empty folder`);
     }
   }
+  const faustgen = faustgenDependency(options.faustgen, projectDir, root);
   const loaded = loadTopology(topologySource);
   if (loaded.topology === undefined || loaded.text === undefined) {
     return { projectDir, written: [], generate: undefined, errors: loaded.errors };
@@ -74,7 +122,7 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
   };
   const values = {
     name: packageName(projectDir),
-    faustgen: options.faustgen ?? `file:${root}`,
+    faustgen,
     typescript: own.devDependencies?.typescript ?? '~5.9.3',
     typesNode: own.devDependencies?.['@types/node'] ?? '^20.0.0',
     agentNames: JSON.stringify(Object.keys(loaded.topology.agents).sort())

@@ -165,10 +165,14 @@ function syntaxProblems(text: string, errors: readonly ParseError[]): SyntaxProb
   // Only the first: after a syntax error the parser's recovery guesses, and what follows is often noise.
   for (const error of errors.slice(0, 1)) {
     let message = SYNTAX_MESSAGES[error.error] ?? 'invalid JSON';
+    let { offset, length } = error;
     if (error.error === ParseErrorCode.PropertyNameExpected || error.error === ParseErrorCode.ValueExpected) {
       const before = text.slice(0, error.offset).trimEnd();
       if (before.endsWith(',') && /^\s*[}\]]/.test(text.slice(error.offset))) {
         message = 'trailing comma: JSON allows no comma after the last item';
+        // The parser stops at the closing bracket, often on the next line: point at the comma.
+        offset = before.length - 1;
+        length = 1;
       } else if (error.error === ParseErrorCode.PropertyNameExpected && text[error.offset] === "'") {
         message = 'property names need double quotes';
       }
@@ -176,7 +180,7 @@ function syntaxProblems(text: string, errors: readonly ParseError[]): SyntaxProb
     if (error.error === ParseErrorCode.InvalidSymbol && text[error.offset] === "'") {
       message = 'strings need double quotes';
     }
-    problems.push({ offset: error.offset, length: error.length, message });
+    problems.push({ offset, length, message });
   }
   return problems;
 }

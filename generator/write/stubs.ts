@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Node, Project, type SourceFile } from 'ts-morph';
 import { STUB_HELPERS, STUB_KINDS, type StubKind } from '../plan/plan.js';
 import type { RenderedStub } from '../emit/generate.js';
+import { extendsOrphansTsconfig, ORPHANS_TSCONFIG, ORPHANS_TSCONFIG_EXTENDS } from './orphans.js';
 
 export interface StubProblem {
   /** Project-relative path. */
@@ -61,10 +62,34 @@ function missingCodecs(stub: RenderedStub, source: SourceFile): StubProblem[] {
     }));
 }
 
+/** How to move an orphan's code to the stub of the item it was renamed to, when that stub is fresh. */
+function renameHint(
+  projectDir: string,
+  orphan: string,
+  helper: string,
+  fresh: readonly RenderedStub[],
+): string {
+  if (fresh.length === 0) return '';
+  const targets = fresh.map((stub) => `'${stub.name}'`).join(' or ');
+  const [first] = fresh;
+  const git = existsSync(join(projectDir, '.git')) ? 'git mv' : 'mv';
+  return (
+    `. Renamed to ${targets}? Move its code: \`${git} -f ${orphan} ${first!.path}\` (replaces the untouched new stub), ` +
+    `then write ${helper}('${first!.name}', ...) in it`
+  );
+}
+
 export function inspectStubs(projectDir: string, planned: readonly RenderedStub[]): StubProblem[] {
   const project = new Project({ useInMemoryFileSystem: true, compilerOptions: { allowJs: false } });
   const problems: StubProblem[] = [];
   const plannedPaths = new Set(planned.map((stub) => stub.path));
+  // Stubs of this kind not written yet or still as scaffolded: where a renamed item's code may go.
+  const fresh = (kind: StubKind) =>
+    planned.filter((stub) => {
+      if (stub.kind !== kind) return false;
+      const file = join(projectDir, stub.path);
+      return !existsSync(file) || readFileSync(file, 'utf8') === stub.content;
+    });
   const parse = (path: string) =>
     project.createSourceFile(path, readFileSync(join(projectDir, path), 'utf8'), { overwrite: true });
 
@@ -100,6 +125,7 @@ export function inspectStubs(projectDir: string, planned: readonly RenderedStub[
     }
   }
 
+  const tsconfigSkipsOrphans = extendsOrphansTsconfig(projectDir);
   for (const kind of STUB_KINDS) {
     const folder = join(projectDir, 'src', kind);
     if (!existsSync(folder)) continue;
@@ -109,11 +135,17 @@ export function inspectStubs(projectDir: string, planned: readonly RenderedStub[
       if (plannedPaths.has(path)) continue;
       const call = defaultDefineCall(parse(path));
       if (call === undefined || call.helper !== STUB_HELPERS[kind as StubKind]) continue;
+      const item = `${kind.slice(0, -1)} '${call.name ?? entry.slice(0, -3)}'`;
+      const build = tsconfigSkipsOrphans
+        ? `the build skips this file (${ORPHANS_TSCONFIG})`
+        : `tsc still compiles this file: add "extends": "${ORPHANS_TSCONFIG_EXTENDS}" to tsconfig.json to skip it`;
       problems.push({
         file: path,
         line: call.line,
         kind: 'orphan',
-        message: `orphan: ${kind.slice(0, -1)} '${call.name ?? entry.slice(0, -3)}' is not in topology.json any more; delete this file or declare it again`,
+        message:
+          `orphan: ${item} is not in topology.json any more; ${build}. Delete it (then run faustgen generate), or declare it again` +
+          renameHint(projectDir, path, STUB_HELPERS[kind as StubKind], fresh(kind as StubKind)),
       });
     }
   }

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { Agent } from '../agents/agent.js';
 import type { Topic } from '../channels/topic.js';
+import { BUILTIN_COMMANDS, type BuiltinCommandSpec, commandHelp } from '../core/commands.js';
 import type { BootMode } from '../core/lifecycle.js';
 import type { Logger } from '../core/logging/index.js';
 import type { Settings } from '../core/settings/index.js';
@@ -84,42 +85,68 @@ function usage(app: App): string {
   for (const [name, help] of Object.entries(BUILTIN_HELP)) lines.push(`  ${name.padEnd(16)}${help}`);
   for (const command of app.customCommands())
     lines.push(`  ${command.name.padEnd(16)}${command.description}`);
-  lines.push('', 'Any setting can be given as a flag: --broker kafka://host:9092 --loglevel debug');
+  lines.push(
+    '',
+    'Any setting can be given as a flag: --broker kafka://host:9092 --loglevel debug',
+    '<command> --help lists the arguments and flags of a command.',
+  );
   return lines.join('\n');
 }
 
-const OWN_FLAGS = new Set([
-  'key',
-  'partition',
-  'repeat',
-  'file',
-  'stdin',
-  'key-field',
-  'key-separator',
+/** Flags of the built-in commands; every other flag is a setting. */
+const BUILTIN_FLAGS = Object.values(BUILTIN_COMMANDS as Record<string, BuiltinCommandSpec>).flatMap((spec) =>
+  Object.entries(spec.flags),
+);
+const OWN_FLAGS = new Set(['help', 'loglevel', ...BUILTIN_FLAGS.map(([name]) => name)]);
+const BOOLEAN_FLAGS = new Set([
   'help',
-  'loglevel',
-  'json',
+  'allow-stale',
+  ...BUILTIN_FLAGS.filter(([, flag]) => flag.type === 'boolean').map(([name]) => name),
 ]);
-const BOOLEAN_FLAGS = new Set(['help', 'allow-stale', 'stdin', 'json']);
 
-function settingFlags(flags: Record<string, string | boolean>): Record<string, unknown> {
+/** The settings among the flags: all but main()'s own and those of the command being run. */
+function settingFlags(
+  flags: Record<string, string | boolean>,
+  commandFlags: Iterable<string> = [],
+): Record<string, unknown> {
+  const own = new Set([...OWN_FLAGS, ...commandFlags]);
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(flags)) {
     if (name === 'loglevel') out.logLevel = value;
-    else if (!OWN_FLAGS.has(name)) out[name] = value;
+    else if (!own.has(name)) out[name] = value;
   }
   return out;
+}
+
+/** A command's arguments and flags: a custom command's own options, else the built-in's. */
+function specOf(app: App, command: string): BuiltinCommandSpec | undefined {
+  const custom = app.customCommands().find((c) => c.name === command);
+  if (custom !== undefined) {
+    const flags = Object.fromEntries(
+      Object.entries(custom.options ?? {}).map(([name, option]) => [
+        name,
+        { type: option.type, description: option.description ?? '' },
+      ]),
+    );
+    return { summary: custom.description, args: [], flags };
+  }
+  return (BUILTIN_COMMANDS as Record<string, BuiltinCommandSpec>)[command];
 }
 
 /** Runs one command of the app's command line; resolves with the exit code. */
 export async function runMain(app: App, argv: string[]): Promise<number> {
   const { command, positionals, flags } = parseCommandLine(argv);
+  const spec = command === undefined ? undefined : specOf(app, command);
+  if (command !== undefined && spec !== undefined && flags.help === true) {
+    console.log(commandHelp(command, spec));
+    return 0;
+  }
   if (!command || flags.help === true || command === 'help') {
     console.log(usage(app));
     return command ? 0 : 1;
   }
   try {
-    app.configure(settingFlags(flags));
+    app.configure(settingFlags(flags, Object.keys(spec?.flags ?? {})));
   } catch (error) {
     console.error((error as Error).message);
     return 2;

@@ -1,6 +1,6 @@
 /**
  * The table commands of `app.main()` (and `faustgen <command>` in a project):
- *   tables          list the tables: kind, changelog, partitions, store, local keys and size
+ *   tables          list the tables: kind, changelog, partitions, store, local keys and size (--json)
  *   reset           drop local table state; workers rebuild it from the changelogs at their next start
  *   clean-versions  drop the local data of other app versions (`<datadir>/v<N>`)
  * They read and change local files only, never topics; stop the app's workers on this machine
@@ -8,6 +8,7 @@
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { BUILTIN_COMMANDS } from '../core/commands.js';
 import type { Settings } from '../core/settings/index.js';
 import type { TableManager } from '../tables/manager.js';
 import type { CommandOptions } from './main.js';
@@ -73,21 +74,36 @@ function localSize(app: App, table: AnyTable): { keys: number; bytes: number } |
 export function registerTableCommands(app: App): void {
   app.command(
     'tables',
-    { description: 'list the tables: changelog topic, partitions, store, local keys and size' },
-    async (app) => {
-      const rows = app.tables.all().map((table) => {
-        const size = localSize(app, table);
-        return [
-          table.name,
-          table.kind,
-          table.changelogTopic,
-          String(table.partitions),
-          storeUrl(app, table),
-          size ? String(size.keys) : '-',
-          size ? formatBytes(size.bytes) : '-',
-          table.options.help ?? '',
-        ];
-      });
+    {
+      description: `${BUILTIN_COMMANDS.tables.summary} (--json: as JSON)`,
+      options: BUILTIN_COMMANDS.tables.flags,
+    },
+    async (app, { values }) => {
+      const listed = app.tables.all().map((table) => ({ table, size: localSize(app, table) }));
+      if (values.json === true) {
+        const entries = listed.map(({ table, size }) => ({
+          table: table.name,
+          kind: table.kind,
+          changelog: table.changelogTopic,
+          partitions: table.partitions,
+          store: storeUrl(app, table),
+          localKeys: size?.keys ?? null,
+          diskBytes: size?.bytes ?? null,
+          help: table.options.help ?? '',
+        }));
+        console.log(JSON.stringify(entries));
+        return 0;
+      }
+      const rows = listed.map(({ table, size }) => [
+        table.name,
+        table.kind,
+        table.changelogTopic,
+        String(table.partitions),
+        storeUrl(app, table),
+        size ? String(size.keys) : '-',
+        size ? formatBytes(size.bytes) : '-',
+        table.options.help ?? '',
+      ]);
       printTable(
         ['table', 'kind', 'changelog', 'partitions', 'store', 'local keys', 'on disk', 'help'],
         rows,
@@ -98,11 +114,7 @@ export function registerTableCommands(app: App): void {
 
   app.command(
     'reset',
-    {
-      description:
-        'drop local table state (rebuilt from the changelogs at the next start); stop workers first',
-      options: { table: { type: 'string', description: 'only this table' } },
-    },
+    { description: BUILTIN_COMMANDS.reset.summary, options: BUILTIN_COMMANDS.reset.flags },
     async (app, { values }) => {
       const only = typeof values.table === 'string' ? values.table : undefined;
       const tables = app.tables.all().filter((table) => only === undefined || table.name === only);
@@ -129,27 +141,23 @@ export function registerTableCommands(app: App): void {
     },
   );
 
-  app.command(
-    'clean-versions',
-    { description: 'drop the local data of other app versions (<datadir>/v<N>); stop their workers first' },
-    async (app) => {
-      const { datadir, version } = app.conf;
-      if (!existsSync(datadir)) {
-        console.log(`no data directory ${datadir}`);
-        return 0;
-      }
-      let removed = 0;
-      for (const name of readdirSync(datadir)) {
-        if (!/^v\d+$/.test(name) || name === `v${version}`) continue;
-        const path = join(datadir, name);
-        const bytes = directorySize(path);
-        rmSync(path, { recursive: true, force: true });
-        console.log(`removed ${path} (${formatBytes(bytes)})`);
-        removed++;
-      }
-      if (removed === 0)
-        console.log(`nothing to remove: only v${version} (the current version) is in ${datadir}`);
+  app.command('clean-versions', { description: BUILTIN_COMMANDS['clean-versions'].summary }, async (app) => {
+    const { datadir, version } = app.conf;
+    if (!existsSync(datadir)) {
+      console.log(`no data directory ${datadir}`);
       return 0;
-    },
-  );
+    }
+    let removed = 0;
+    for (const name of readdirSync(datadir)) {
+      if (!/^v\d+$/.test(name) || name === `v${version}`) continue;
+      const path = join(datadir, name);
+      const bytes = directorySize(path);
+      rmSync(path, { recursive: true, force: true });
+      console.log(`removed ${path} (${formatBytes(bytes)})`);
+      removed++;
+    }
+    if (removed === 0)
+      console.log(`nothing to remove: only v${version} (the current version) is in ${datadir}`);
+    return 0;
+  });
 }

@@ -6,3 +6,12 @@
 export * from './settings/index.js';
 export { closestName, toCamel } from './settings/names.js';
 export { seconds } from './settings/types.js';
+export {
+  BUILTIN_COMMANDS,
+  type BuiltinCommandName,
+  type BuiltinCommandSpec,
+  COMMON_FLAGS,
+  type CommandArgSpec,
+  type CommandFlagSpec,
+  commandHelp,
+} from './commands.js';

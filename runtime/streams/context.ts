@@ -25,3 +25,19 @@ export function currentEvent(): Event<unknown, unknown> | undefined {
   const inflight = scopes.getStore()?.state.inflight;
   return inflight?.[inflight.length - 1];
 }
+
+/**
+ * Runs `fn` as if `event` were the event being processed, so that what it sends belongs to that
+ * event (with exactly_once: to the transaction of the event's partition), e.g. its dead letter.
+ */
+export function runForEvent<T>(event: Event<unknown, unknown>, fn: () => T): T {
+  const scope = scopes.getStore();
+  return scopes.run(
+    {
+      agent: scope?.agent ?? '',
+      since: scope?.since ?? performance.now(),
+      state: { inflight: [event], acks: true, agent: scope?.state.agent },
+    },
+    fn,
+  );
+}

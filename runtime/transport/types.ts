@@ -96,6 +96,7 @@ export interface ConsumerPurpose {
   partitionAssigners?: unknown[];
 }
 
+/** A consumer reads committed data only (Kafka's isolation.level=read_committed). */
 export interface TransportConsumer {
   /** Adds topics to the subscription; call before start(). */
   subscribe(topics: string[]): void;

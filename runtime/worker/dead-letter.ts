@@ -1,3 +1,4 @@
+import { runForEvent } from '../streams/context.js';
 import type { Event } from '../streams/event.js';
 import type { Logger } from '../core/logging/index.js';
 import type { FailureStage } from '../streams/types.js';
@@ -77,7 +78,9 @@ export class DeadLetters {
     headers[h.timestamp] = Buffer.from(String(message.timestamp));
     if (agent) headers[h.agent] = Buffer.from(agent);
     this.options.logger.warn(`event ${where} failed at ${stage}; sent to ${target}: ${reason}`, { agent });
-    await this.options.producer.send(target, message.key, message.value, { headers });
+    await runForEvent(event, () =>
+      this.options.producer.send(target, message.key, message.value, { headers }),
+    );
     event.ack();
   }
 }

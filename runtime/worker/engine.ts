@@ -292,11 +292,15 @@ export class Engine {
       drainTimeoutMs: Math.max(1000, conf.brokerCommitInterval * 1000),
       finalDrainTimeoutMs: this.revokeBoundMs(),
       seek: (partition, offset) => this.mainConsumer?.seek(partition, offset),
+      committedOffset: async ({ topic, partition }) => {
+        const offsets = await this.transportAdmin.committedOffsets(this.app.appId, topic);
+        return offsets.find((o) => o.partition === partition)?.offset ?? -1;
+      },
       restartTracking: ({ topic, partition }) => this.conductor.restartPartition(topic, partition),
       beforeAbortSettles: async () => {
         for (const settle of this.abortSettlers) await settle();
       },
-      onFatal: (error) => this.crash(error),
+
       logger,
       onCommitted: (offsets, ms) => {
         if (this.app.sensors?.active) this.app.sensors.onCommit(offsets, ms);

@@ -17,6 +17,7 @@ import type {
   OutgoingMessage,
   ProducerOptions,
   TopicPartition,
+  TransactionalProducer,
   Transport,
   TransportAdmin,
   TransportConsumer,
@@ -389,6 +390,79 @@ export function transportContract(
       });
     });
 
+    scenario(
+      'transactions: records and offsets appear together at commit; an aborted one never',
+      async (h) => {
+        const topic = await h.createTopic('txn-out', 1);
+        const source = await h.createTopic('txn-in', 1);
+        const group = h.group('txn-app');
+        const producer = await h.transactionalProducer(h.topicName('txn-id'));
+        assert.equal(producer.inTransaction, false);
+        await producer.sendBatch([out(topic, 0, 'k', 'a'), out(topic, 0, 'k', 'b')]);
+        await producer.sendOffsets(group, [{ topic: source, partition: 0, offset: 5 }]);
+        assert.equal(producer.inTransaction, true);
+        const first = await producer.commit();
+        assert.deepEqual(
+          first.map((m) => [m.topic, m.partition]),
+          [
+            [topic, 0],
+            [topic, 0],
+          ],
+        );
+        assert.ok(first[1]!.offset > first[0]!.offset, 'offsets of the committed records, in send order');
+        // Kafka writes a transaction's markers after commit() returns: its offsets show a moment later.
+        const committedIs = (offset: number) =>
+          eventually(settings.waitTimeoutMs, `committed offset ${offset}`, async () => {
+            const [committed] = await h.admin.committedOffsets(group, source);
+            return committed?.offset === offset;
+          });
+        await committedIs(5);
+        await producer.sendBatch([out(topic, 0, 'k', 'aborted')]);
+        await producer.sendOffsets(group, [{ topic: source, partition: 0, offset: 9 }]);
+        await producer.abort();
+        assert.equal(producer.inTransaction, false);
+        assert.deepEqual(
+          await h.admin.committedOffsets(group, source),
+          [{ topic: source, partition: 0, offset: 5 }],
+          'the aborted offsets were not committed',
+        );
+        await producer.sendBatch([out(topic, 0, 'k', 'c')]);
+        await producer.sendOffsets(group, [{ topic: source, partition: 0, offset: 7 }]);
+        await producer.commit();
+        await committedIs(7);
+        assert.deepEqual(await producer.commit(), [], 'commit without an open transaction is a no-op');
+        const reader = h.consumer(h.group('txn-reader'), [topic]);
+        await reader.start();
+        await h.waitUntil('the committed records', () =>
+          reader.received().some((m) => m.value?.toString() === 'c'),
+        );
+        assert.deepEqual(
+          reader.received().map((m) => m.value!.toString()),
+          ['a', 'b', 'c'],
+          'a consumer reads committed records only (read_committed)',
+        );
+      },
+    );
+
+    scenario('transactions: a newer producer with the same id fences the older one', async (h) => {
+      const topic = await h.createTopic('txn-fence', 1);
+      const id = h.topicName('txn-fence-id');
+      const zombie = await h.transactionalProducer(id);
+      await zombie.sendBatch([out(topic, 0, null, 'zombie')]);
+      const owner = await h.transactionalProducer(id);
+      await assert.rejects(zombie.commit(), 'the fenced producer cannot commit');
+      await owner.sendBatch([out(topic, 0, null, 'owner')]);
+      await owner.commit();
+      const reader = h.consumer(h.group('txn-fence-reader'), [topic]);
+      await reader.start();
+      await h.waitUntil("the owner's record", () => reader.received().length > 0);
+      assert.deepEqual(
+        reader.received().map((m) => m.value!.toString()),
+        ['owner'],
+        "the zombie's open transaction was aborted when the owner registered",
+      );
+    });
+
     scenario('refuses to produce to a topic that does not exist, naming it', async (h) => {
       const producer = await h.producer();
       const missing = h.topicName('missing');
@@ -425,7 +499,7 @@ class Harness {
   readonly admin: TransportAdmin;
   private readonly suffix = randomBytes(4).toString('hex');
   private readonly topics: string[] = [];
-  private readonly producers: TransportProducer[] = [];
+  private readonly producers: (TransportProducer | TransactionalProducer)[] = [];
   private readonly probes: Probe[] = [];
   /** Re-checks of pending waits; any probe's event runs them all, so a wait may span consumers. */
   private readonly listeners = new Set<() => void>();
@@ -461,6 +535,23 @@ class Harness {
       requestTimeoutMs: 30_000,
       maxRequestSize: 1_048_576,
       ...this.settings.producerOptions,
+    });
+    this.producers.push(producer);
+    await producer.connect();
+    return producer;
+  }
+
+  /** A connected transactional producer (its id fences earlier producers with the same id). */
+  async transactionalProducer(transactionalId: string): Promise<TransactionalProducer> {
+    const producer = this.transport.createTransactionalProducer({
+      clientId: `fg-contract-${this.label}`,
+      acks: -1,
+      compression: 'none',
+      requestTimeoutMs: 30_000,
+      maxRequestSize: 1_048_576,
+      ...this.settings.producerOptions,
+      transactionalId,
+      transactionTimeoutMs: 60_000,
     });
     this.producers.push(producer);
     await producer.connect();

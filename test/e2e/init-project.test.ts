@@ -1,12 +1,13 @@
 /**
- * faustgen init -> npm install (faustgen from this checkout's `npm pack` tarball) -> build ->
+ * faustgen init outside the checkout -> the project and the tarball move -> npm install (faustgen
+ * from this checkout's `npm pack` tarball, referred to relatively) -> build ->
  * generate --check -> the project's tests -> a worker on the real broker -> `faustgen send` -> an
  * HTTP GET on a generated route returns the table value. Needs `npm run build` first (the tarball
  * packs dist/) and the npm cache or registry for the other dependencies.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -70,9 +71,10 @@ describe('faustgen init of the example, end to end', () => {
   it('inits, installs from the packed tarball, builds, passes --check and its own tests', async () => {
     const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
     assert.ok(tarball, 'npm pack wrote a tarball');
+    // Outside the checkout, as a user would: the tarball as a path relative to the current folder.
     const init = await sh(
       process.execPath,
-      [join(ROOT, 'bin/run.js'), 'init', project, '--faustgen', `file:${join(work, tarball)}`],
+      [join(ROOT, 'bin/run.js'), 'init', 'payments-app', '--faustgen', `./${tarball}`],
       work,
     );
     expectOk(init, 'faustgen init');
@@ -81,7 +83,12 @@ describe('faustgen init of the example, end to end', () => {
       /created stub src\/agents\/score-payments.ts|wrote src\/agents\/score-payments.ts/,
     );
     const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8'));
-    assert.equal(pkg.dependencies.faustgen, `file:${join(work, tarball)}`);
+    assert.equal(pkg.dependencies.faustgen, `file:../${tarball}`);
+    // Relocatable: the project and its tarball move together, and install from the new place.
+    const moved = `${work}-moved`;
+    renameSync(work, moved);
+    work = moved;
+    project = join(work, 'payments-app');
     assert.match(
       readFileSync(join(project, '.github/workflows/ci.yml'), 'utf8'),
       /faustgen generate --check/,

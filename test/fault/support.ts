@@ -40,8 +40,10 @@ export class SoakRun {
   readonly workers = new Map<number, WorkerProcess>();
   private readonly dirs = new Map<number, string>();
   private readonly all: WorkerProcess[] = [];
-  private admin!: Admin;
-  private kafka!: Kafka;
+  /** The sink's records as figures() last read them (timestamps: when a worker sent them). */
+  sinkRecords: Message[] = [];
+  admin!: Admin;
+  kafka!: Kafka;
 
   constructor(
     name: string,
@@ -94,6 +96,16 @@ export class SoakRun {
     return worker;
   }
 
+  /** The last output of every worker process started, for failure messages. */
+  logs(): string {
+    return this.all
+      .map((w, i) => {
+        const errors = w.output.split('\n').filter((line) => /"level":"(error|fatal)"|crashed/.test(line));
+        return `--- worker process ${i} (exit ${w.child.exitCode}); errors:\n${errors.slice(-10).join('\n')}\nlast output:\n${w.output.slice(-1500)}`;
+      })
+      .join('\n');
+  }
+
   /** SIGKILLs a slot's worker and waits for it to be gone. */
   async kill(slot: number): Promise<void> {
     const worker = this.workers.get(slot);
@@ -139,9 +151,14 @@ export class SoakRun {
     );
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const [answer] = await this.admin.fetchOffsets({ groupId: this.appId, topics: [this.input] });
-      const offsets = answer!.partitions.map((p) => [p.partition, Number(p.offset)] as const);
-      if (offsets.every(([partition, offset]) => offset >= (highs.get(partition) ?? 0))) return;
+      // The broker may be restarting (broker-restart test): ask again until the deadline.
+      const answer = await this.admin
+        .fetchOffsets({ groupId: this.appId, topics: [this.input] })
+        .then(([topic]) => topic!.partitions)
+        .catch(() => []);
+      const offsets = answer.map((p) => [p.partition, Number(p.offset)] as const);
+      if (offsets.length > 0 && offsets.every(([partition, offset]) => offset >= (highs.get(partition) ?? 0)))
+        return;
       if (Date.now() > deadline) {
         const logs = this.all.map((w, i) => `--- worker ${i}:\n${w.output.slice(-3000)}`).join('\n');
         throw new Error(
@@ -204,6 +221,7 @@ export class SoakRun {
   /** What the sink and the table's changelog hold, against the events fed. */
   async figures(): Promise<Figures> {
     const sink = await this.readCommitted(this.sink);
+    this.sinkRecords = sink;
     const seen = new Map<number, number>();
     for (const record of sink) {
       const { seq } = JSON.parse(record.value!.toString()) as { seq: number };
@@ -251,4 +269,23 @@ export function printResult(name: string, figures: Record<string, unknown>): voi
 
 export function randomBetween(min: number, max: number): number {
   return min + Math.random() * (max - min);
+}
+
+/**
+ * The longest pause in the sink's output within `windowMs` after each moment: how long a
+ * rebalance (or an outage) stopped processing, from the sink records' timestamps.
+ */
+export function stallsAfter(records: Message[], moments: number[], windowMs = 30_000): number[] {
+  const times = records.map((r) => r.timestamp).sort((a, b) => a - b);
+  return moments.map((moment) => {
+    let longest = 0;
+    let previous = moment;
+    for (const time of times) {
+      if (time < moment) continue;
+      if (time > moment + windowMs) break;
+      longest = Math.max(longest, time - previous);
+      previous = time;
+    }
+    return longest / 1000;
+  });
 }

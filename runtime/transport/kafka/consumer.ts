@@ -166,6 +166,9 @@ export class KafkaTransportConsumer implements TransportConsumer {
         maxBytesPerPartition: Math.min(options.maxFetchBytes, MAX_BYTES_PER_PARTITION),
         maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
         allowAutoTopicCreation: false,
+        // read_committed (kafkajs's default, stated): records of open or aborted transactions never
+        // reach a stream, a table's recovery or a standby.
+        readUncommitted: false,
         retry: OPERATION_RETRY,
         ...(partitionAssigners.length > 0 ? { partitionAssigners } : {}),
       });

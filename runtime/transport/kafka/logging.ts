@@ -17,6 +17,11 @@ export type TransportLogLevel = Parameters<TransportLog>[0];
 
 const REBALANCE_NOISE =
   /rebalanc|re-?join|joined the group|not aware of this member|resync group|not aware of all assigned partitions|Filtering out batch/i;
+/**
+ * kafkajs warns when an idempotent (transactional) producer's retries are bounded; faustgen bounds
+ * them on purpose: a send that fails aborts its transaction, which is then processed again.
+ */
+const BOUNDED_RETRIES = /Limiting retries for the idempotent producer/;
 /** ERRORs that callers see as a rejected promise or an onStopped(error) anyway. */
 const SURFACED_ELSEWHERE =
   /Failed to connect to (seed )?broker|Connection error|Crash:|Restarting the consumer/i;
@@ -30,7 +35,7 @@ export function transportLogLevel(
 ): TransportLogLevel {
   if (level >= KafkaLogLevel.INFO) return 'debug';
   const text = `${message} ${typeof error === 'string' ? error : ''}`;
-  if (REBALANCE_NOISE.test(text)) return 'debug';
+  if (REBALANCE_NOISE.test(text) || BOUNDED_RETRIES.test(text)) return 'debug';
   if (level === KafkaLogLevel.WARN) return 'warn';
   if (namespace === 'Connection' || SURFACED_ELSEWHERE.test(text)) return 'warn';
   return 'error';

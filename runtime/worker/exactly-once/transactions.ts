@@ -35,12 +35,12 @@ export interface ExactlyOnceOptions {
   /** The same bound when partitions are given up or the worker stops (then unfinished work is aborted). */
   finalDrainTimeoutMs: number;
   seek(partition: TopicPartition, offset: number): void;
+  /** The group's committed offset of a partition now (-1: none). */
+  committedOffset(partition: TopicPartition): Promise<number>;
   /** Tracking of the partition starts over (its events are delivered again from a seek). */
   restartTracking(partition: TopicPartition): void;
   /** Runs after an abort, before the aborted sends' receipts reject (tables store earlier commits first). */
   beforeAbortSettles(): Promise<void>;
-  /** The transaction could not be restarted after a failure: the worker must stop. */
-  onFatal(error: Error): void;
   logger: Logger;
   onCommitted?(offsets: CommitOffset[], latencyMs: number): void;
   onCommitError?(offsets: CommitOffset[], error: unknown): void;
@@ -86,6 +86,9 @@ export class ExactlyOnce implements MessageSender {
   private committed = new Map<string, number>();
   /** The first offset delivered in this assignment (where a rewind starts when nothing was committed). */
   private startOffsets = new Map<string, number>();
+  /** Partitions taken over: batches starting below the committed offset read after fencing are dropped. */
+  private readonly minimums = new Map<string, number>();
+  private readonly skipping = new Set<string>();
   /** Rewound partitions: batches are dropped until one starts at or below this offset. */
   private readonly rewinds = new Map<string, number>();
   private generation = -1;
@@ -95,6 +98,7 @@ export class ExactlyOnce implements MessageSender {
   private timer: NodeJS.Timeout | undefined;
   private cycle: Promise<void> | undefined;
   private again = false;
+  private stopped = false;
 
   constructor(private readonly options: ExactlyOnceOptions) {}
 
@@ -142,6 +146,22 @@ export class ExactlyOnce implements MessageSender {
     if (!this.options.commits(batch.topic)) return true;
     const key = tpKey(batch.topic, batch.partition);
     const first = batch.messages[0]?.offset;
+    const minimum = this.minimums.get(key);
+    if (minimum !== undefined && first !== undefined) {
+      if (first < minimum) {
+        if (!this.skipping.has(key)) {
+          this.skipping.add(key);
+          this.options.logger.warn(
+            `exactly-once: ${batch.topic}[${batch.partition}]: its previous owner committed up to ${minimum} after ` +
+              `this worker's position (${first}) was fetched; reading from ${minimum}`,
+          );
+          this.options.seek({ topic: batch.topic, partition: batch.partition }, minimum);
+        }
+        return false;
+      }
+      this.minimums.delete(key);
+      this.skipping.delete(key);
+    }
     const limit = this.rewinds.get(key);
     if (limit !== undefined) {
       if (first === undefined || first > limit) return false;
@@ -161,6 +181,8 @@ export class ExactlyOnce implements MessageSender {
     this.committed = new Map();
     this.startOffsets = new Map();
     this.rewinds.clear();
+    this.minimums.clear();
+    this.skipping.clear();
     const wanted = new Map<string, TopicPartition>();
     for (const tp of assignment)
       if (this.options.commits(tp.topic)) wanted.set(tpKey(tp.topic, tp.partition), tp);
@@ -174,18 +196,14 @@ export class ExactlyOnce implements MessageSender {
       if (this.txns.has(key) || this.connecting.has(key)) continue;
       const id = transactionalId(this.options.groupId, tp);
       const txn = new PartitionTransaction(id, this.options.createProducer(id), this.options.bufferOptions);
-      const connected = txn
-        .connect()
-        .then(() => {
+      const connected = this.restartProducer(txn, `${tp.topic}[${tp.partition}]`, true)
+        .then(async (ok) => {
+          if (!ok) return;
+          // Fenced now: what the previous owner committed is final. Its last commit may have come
+          // after the consumer fetched this partition's position (a zombie past its session).
+          const committed = await this.options.committedOffset(tp).catch(() => -1);
+          if (committed >= 0) this.minimums.set(key, committed);
           this.txns.set(key, { partition: tp, txn });
-        })
-        .catch((error: unknown) => {
-          this.options.onFatal(
-            new Error(
-              `exactly-once: the producer of ${tp.topic}[${tp.partition}] (${id}) could not connect: ${(error as Error).message}`,
-              { cause: error },
-            ),
-          );
         })
         .finally(() => this.connecting.delete(key));
       this.connecting.set(key, connected);
@@ -201,6 +219,31 @@ export class ExactlyOnce implements MessageSender {
   async revoking(generation: number): Promise<void> {
     await this.commit({ abortUnfinished: true });
     this.closedGeneration = Math.max(this.closedGeneration, generation);
+    await this.untilOffsetsVisible();
+  }
+
+  /**
+   * Waits (bounded) until the group shows the offsets this worker committed. Kafka writes a
+   * transaction's markers, and so makes its offsets visible, a moment after the commit returns;
+   * a next owner that fetched its position before would process those events again (kafkajs
+   * cannot ask for stable offsets, KIP-447). So the worker rejoins, or stops, only after.
+   */
+  private async untilOffsetsVisible(): Promise<void> {
+    const started = performance.now();
+    const pending = new Map(this.committed);
+    while (pending.size > 0 && performance.now() - started < this.options.finalDrainTimeoutMs) {
+      for (const [key, offset] of [...pending]) {
+        const entry = this.txns.get(key);
+        const visible = entry ? await this.options.committedOffset(entry.partition).catch(() => -1) : offset;
+        if (visible >= offset) pending.delete(key);
+      }
+      if (pending.size > 0) await sleep(DRAIN_POLL_MS * 5);
+    }
+    if (pending.size > 0) {
+      this.options.logger.warn(
+        `exactly-once: ${pending.size} committed offsets were not visible yet after ${Math.round(performance.now() - started)} ms`,
+      );
+    }
   }
 
   /** Commits every partition's transaction (one cycle at a time). */
@@ -222,6 +265,8 @@ export class ExactlyOnce implements MessageSender {
   async close(): Promise<void> {
     this.stop();
     await this.commit({ abortUnfinished: true });
+    await this.untilOffsetsVisible();
+    this.stopped = true;
     const entries = [...this.txns.values()];
     this.txns.clear();
     await Promise.all(entries.map(({ txn }) => this.discard(txn, 'the worker stopped')));
@@ -301,29 +346,59 @@ export class ExactlyOnce implements MessageSender {
   ): Promise<void> {
     const { logger } = this.options;
     const where = `${partition.topic}[${partition.partition}]`;
-    const tracker = this.options.trackers().tracker(partition.topic, partition.partition);
-    const lastDelivered = tracker.lastDeliveredOffset();
-    const from = this.committed.get(key) ?? this.startOffsets.get(key);
+    const lastDelivered = this.options
+      .trackers()
+      .tracker(partition.topic, partition.partition)
+      .lastDeliveredOffset();
     logger.warn(
-      `exactly-once: the commit of ${where} failed (${(error as Error).message}); aborting it and processing again from offset ${from ?? 'committed'}`,
+      `exactly-once: the commit of ${where} failed (${(error as Error).message}); aborting it and processing again from the committed offset`,
     );
     await this.discard(txn, `its commit failed: ${(error as Error).message}`, false);
-    try {
-      await txn.replaceProducer(this.options.createProducer(txn.transactionalId));
-    } catch (connectError) {
-      this.options.onFatal(
-        new Error(
-          `exactly-once: the producer of ${where} could not be restarted after a failed commit: ${(connectError as Error).message}`,
-          { cause: connectError },
-        ),
-      );
-      return;
-    }
-    if (from === undefined || lastDelivered < from) return;
+    if (!(await this.restartProducer(txn, where))) return;
+    // A producer that fenced ours may have committed further than we did.
+    const groupCommitted = await this.options.committedOffset(partition).catch(() => -1);
+    const from = Math.max(groupCommitted, this.committed.get(key) ?? this.startOffsets.get(key) ?? -1);
+    if (from < 0) return;
     this.options.restartTracking(partition);
-    this.rewinds.set(key, lastDelivered);
     this.startOffsets.delete(key);
+    if (from <= lastDelivered) this.rewinds.set(key, lastDelivered);
+    else {
+      this.minimums.set(key, from);
+      this.skipping.add(key);
+    }
     this.options.seek(partition, from);
+  }
+
+  /**
+   * Connects a new partition's producer (`first`) or replaces a failed one, retrying with backoff
+   * (at most a second apart) for as long as the worker runs: the broker may be away, and the
+   * partition's batches stay held meanwhile, as the consumer rides out the outage too (a partition
+   * held for consumerStallTimeout shows as stalled in /health/ready). False once the worker stops.
+   */
+  private async restartProducer(txn: PartitionTransaction, where: string, first = false): Promise<boolean> {
+    const started = performance.now();
+    for (let attempt = 0; !this.stopped; attempt++) {
+      try {
+        if (first && attempt === 0) await txn.connect();
+        else await txn.replaceProducer(this.options.createProducer(txn.transactionalId));
+        if (attempt > 0) {
+          const seconds = Math.round((performance.now() - started) / 1000);
+          this.options.logger.info(
+            `exactly-once: the producer of ${where} is connected again after ${seconds} s`,
+          );
+        }
+        return true;
+      } catch (error) {
+        if (attempt % 20 === 0) {
+          this.options.logger.warn(
+            `exactly-once: the producer of ${where} cannot connect (${(error as Error).message}); ` +
+              'its partition waits and the producer is retried',
+          );
+        }
+        await sleep(Math.min(1_000, 100 * 2 ** attempt));
+      }
+    }
+    return false;
   }
 
   /** Aborts a transaction (its sends' receipts reject); optionally closes its producer. */

@@ -24,15 +24,20 @@ const COMPILER_OPTIONS = {
 
 /** Links faustgen into the generated project in `dir` and writes its package.json and tsconfig.json. */
 export function prepareProject(dir: string, emit: boolean): void {
-  const root = packageRoot();
-  mkdirSync(join(dir, 'node_modules'));
-  symlinkSync(root, join(dir, 'node_modules', 'faustgen'));
-  symlinkSync(join(root, 'node_modules', '@types'), join(dir, 'node_modules', '@types'));
+  linkDependencies(dir);
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
   const compilerOptions = emit
     ? { ...COMPILER_OPTIONS, rootDir: 'src', outDir: 'dist' }
     : { ...COMPILER_OPTIONS, noEmit: true };
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['src'] }));
+}
+
+/** Links this faustgen and its @types into the project in `dir`, as `npm install` would provide them. */
+export function linkDependencies(dir: string): void {
+  const root = packageRoot();
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(root, join(dir, 'node_modules', 'faustgen'));
+  symlinkSync(join(root, 'node_modules', '@types'), join(dir, 'node_modules', '@types'));
 }
 
 /** Runs tsc on the project in `dir`; fails the test with tsc's report when it does not compile. */

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { PROJECT_SCHEMA_REF, initProject } from '../../../../generator/project/init.js';
+import { faustgenDependency, PROJECT_SCHEMA_REF, initProject } from '../../../../generator/project/init.js';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'faustgen-init-'));
@@ -70,6 +70,71 @@ describe('initProject', () => {
       const result = await initProject({ dir: join(dir, 'p'), topology: topologyFile });
       assert.ok(result.errors.length > 0);
       assert.equal(existsSync(join(dir, 'p')), false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('faustgenDependency: relocatable specs', () => {
+  it('writes a local tarball or folder relative to the project, so both can move together', () => {
+    const dir = tempDir();
+    try {
+      writeFileSync(join(dir, 'faustgen-0.1.0.tgz'), '');
+      const project = join(dir, 'apps', 'shop');
+      const cwd = dir;
+      assert.equal(
+        faustgenDependency('./faustgen-0.1.0.tgz', project, '/x', cwd),
+        'file:../../faustgen-0.1.0.tgz',
+      );
+      assert.equal(
+        faustgenDependency('faustgen-0.1.0.tgz', project, '/x', cwd),
+        'file:../../faustgen-0.1.0.tgz',
+      );
+      assert.equal(
+        faustgenDependency(join(dir, 'faustgen-0.1.0.tgz'), project, '/x', '/'),
+        'file:../../faustgen-0.1.0.tgz',
+      );
+      assert.equal(faustgenDependency(`file:${join(dir, 'apps')}`, project, '/x', '/'), 'file:..');
+      // A file: spec is relative to the project already (as npm reads it): kept as is.
+      assert.equal(
+        faustgenDependency('file:vendor/faustgen.tgz', project, '/x', cwd),
+        'file:vendor/faustgen.tgz',
+      );
+      // The default: this faustgen's checkout, relative.
+      assert.equal(faustgenDependency(undefined, project, join(dir, 'faustgen'), cwd), 'file:../../faustgen');
+      // Registry specs are written as they are.
+      assert.equal(faustgenDependency('^0.1.0', project, '/x', cwd), '^0.1.0');
+      assert.throws(
+        () => faustgenDependency('./nope.tgz', project, '/x', cwd),
+        /--faustgen \.\/nope\.tgz: there is no .*nope\.tgz/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses the default from an installed copy (npx): it names --faustgen and npm pack', () => {
+    assert.throws(
+      () => faustgenDependency(undefined, '/work/app', '/home/u/.npm/_npx/1a2b/node_modules/faustgen'),
+      /installed copy .*--faustgen <tarball \| folder \| version>.*npm pack/,
+    );
+  });
+
+  it('init writes the relative spec into package.json', async () => {
+    const dir = tempDir();
+    try {
+      writeFileSync(join(dir, 'faustgen-0.1.0.tgz'), '');
+      const project = join(dir, 'shop');
+      const cwd = process.cwd();
+      process.chdir(dir);
+      try {
+        await initProject({ dir: project, faustgen: './faustgen-0.1.0.tgz' });
+      } finally {
+        process.chdir(cwd);
+      }
+      const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8'));
+      assert.equal(pkg.dependencies.faustgen, 'file:../faustgen-0.1.0.tgz');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

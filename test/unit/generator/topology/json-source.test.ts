@@ -50,6 +50,19 @@ describe('JsonSource', () => {
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
   });
 
+  it('points a trailing comma error at the comma, not at the bracket on the next line', () => {
+    const text = '{\n  "topics": {\n    "a": {},\n    "b": {},\n  }\n}\n';
+    const source = new JsonSource(text);
+    const [problem] = source.syntaxProblems;
+    assert.match(problem!.message, /trailing comma/);
+    const { line, column } = source.position(problem!.offset);
+    assert.deepEqual([line, column], [4, 12]);
+    assert.equal(text[problem!.offset], ',');
+    const inArray = new JsonSource('{"a": [\n  1,\n  2,\n]}');
+    const at = inArray.position(inArray.syntaxProblems[0]!.offset);
+    assert.deepEqual([at.line, at.column], [3, 4]);
+  });
+
   it('reports the first syntax error only, with its position, and a leading byte order mark is allowed', () => {
     const broken = new JsonSource('{\n  "a": 1,\n  "b": [1, 2,],\n  "c": x\n}');
     assert.equal(broken.syntaxProblems.length, 1);

@@ -198,6 +198,25 @@ describe('app.main()', () => {
     assert.deepEqual(JSON.parse(models.out), []);
   });
 
+  it("<command> --help lists the command's arguments and flags, for built-in and custom commands", async () => {
+    const app = memoryApp('main-command-help');
+    app.command(
+      'hello',
+      { description: 'says hello', options: { loud: { type: 'boolean', description: 'shout' } } },
+      async () => 0,
+    );
+    const send = await captureStdout(() => app.main(['send', '--help']));
+    assert.equal(send.code, 0);
+    assert.match(send.out, /usage: <main> send <target> \[value\] \[flags\]/);
+    for (const flag of ['--key X', '--key-field X', '--partition N', '--stdin', '--broker X']) {
+      assert.ok(send.out.includes(`  ${flag} `), `${flag} in:\n${send.out}`);
+    }
+    const agents = await captureStdout(() => app.main(['agents', '--help']));
+    assert.match(agents.out, /--json\s+Print the listing as a JSON array/);
+    const hello = await captureStdout(() => app.main(['hello', '--help']));
+    assert.match(hello.out, /says hello[\s\S]*--loud\s+shout/);
+  });
+
   it('runs custom commands and rejects unknown ones and bad settings', async () => {
     const app = memoryApp('main-custom');
     let ran: string[] = [];

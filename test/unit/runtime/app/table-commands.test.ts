@@ -61,6 +61,18 @@ describe('table commands', () => {
       new RegExp(`table\\s+${id}-counts-changelog\\s+4\\s+lmdb://\\s+30\\s+\\d+(\\.\\d)? [KM]iB\\s+per key`),
     );
     assert.match(listed.out, /scratch\s+table\s+\S+\s+4\s+memory:\/\/\s+-\s+-/);
+    const json = await run(counting(datadir, id, broker).app, ['tables', '--json']);
+    assert.equal(json.code, 0);
+    const entries = JSON.parse(json.out) as Record<string, unknown>[];
+    assert.deepEqual(
+      entries.map((entry) => [entry.table, entry.partitions, entry.store, entry.localKeys, entry.help]),
+      [
+        ['counts', 4, 'lmdb://', 30, 'per key'],
+        ['scratch', 4, 'memory://', null, ''],
+      ],
+    );
+    assert.equal(entries[0]!.changelog, `${id}-counts-changelog`);
+    assert.ok(typeof entries[0]!.diskBytes === 'number' && entries[0]!.diskBytes > 0);
 
     const store = join(datadir, 'v1', 'tables', 'counts.lmdb');
     assert.ok(existsSync(store));
@@ -81,8 +93,20 @@ describe('table commands', () => {
   it('reset --table names an unknown table; clean-versions keeps only the current version', async () => {
     const datadir = tempDir();
     const { app } = counting(datadir);
-    const unknown = await run(app, ['reset', '--table', 'nope']);
-    assert.equal(unknown.code, 2);
+    const errors: string[] = [];
+    const error = console.error;
+    console.error = (...args: unknown[]) => errors.push(args.join(' '));
+    try {
+      const unknown = await run(app, ['reset', '--table', 'nope']);
+      assert.equal(unknown.code, 2);
+    } finally {
+      console.error = error;
+    }
+    // --table is the command's flag, not a setting.
+    assert.match(errors.join('\n'), /^no table named nope; tables: counts, scratch$/);
+    const one = await run(counting(datadir, app.id).app, ['reset', '--table', 'counts']);
+    assert.equal(one.code, 0);
+    assert.equal(one.out, 'counts: no local state');
     for (const version of ['v1', 'v2', 'v7']) {
       mkdirSync(join(datadir, version, 'tables'), { recursive: true });
       writeFileSync(join(datadir, version, 'tables', 'x'), 'data');

@@ -114,4 +114,57 @@ describe('exactly_once on memory://', () => {
     );
     await app.stop();
   });
+
+  it('a zombie fenced by a new producer cannot commit, also across a rebalance; its successor goes on from what was committed', async () => {
+    const broker = `memory://eos-zombie-${Date.now()}`;
+    const id = `eos-zombie-${Date.now()}`;
+    // No commit of its own during the test: brokerCommitInterval 30 s, brokerCommitEvery huge.
+    const settings = {
+      processingGuarantee: 'exactly_once',
+      brokerCommitInterval: 30,
+      brokerCommitEvery: 1e9,
+    } as const;
+    const zombie = tableApp({ id, broker, settings });
+    const { events, counts } = countingApp(zombie);
+    await zombie.start();
+    await zombie.whenReady();
+    for (let seq = 0; seq < 100; seq++)
+      await events.send({ key: 'k', value: { seq } as never, partition: 0 });
+    await eventually('the zombie processed all 100 (uncommitted)', () => counts.get('k') === 100);
+    // Another owner of events[0]: it fences the zombie, then commits output and offset 60.
+    const memory = getMemoryBroker(broker);
+    const transactionalId = `${id}-events-0`;
+    const epoch = memory.initTransactions(transactionalId);
+    memory.commitTransaction(
+      transactionalId,
+      epoch,
+      [{ topic: 'sink', partition: 0, key: null, value: Buffer.from('{"seq":-1}'), headers: {} }],
+      new Map([[id, [{ topic: 'events', partition: 0, offset: 60 }]]]),
+    );
+    // A second worker joins: the zombie's commit at the revocation is refused; the group goes on.
+    const successor = tableApp({ id, broker, settings: { ...settings, brokerCommitInterval: 0.02 } });
+    countingApp(successor);
+    await successor.start();
+    await successor.whenReady();
+    await zombie.stop();
+    await eventually(
+      'events[0] committed to its end',
+      () => memory.group(id).committedOffset('events', 0) === 100,
+    );
+    const seqs = sinkSeqs(broker).sort((a, b) => a - b);
+    assert.deepEqual(
+      seqs,
+      [-1, ...Array.from({ length: 40 }, (_, i) => 60 + i)],
+      'the zombie output never appears',
+    );
+    const changelog = topicRecords(broker, `${id}-counts-changelog`, 0).map((r) =>
+      Number(r.value!.toString()),
+    );
+    assert.deepEqual(
+      changelog,
+      Array.from({ length: 40 }, (_, i) => i + 1),
+      'the zombie table writes never appear',
+    );
+    await successor.stop();
+  });
 });

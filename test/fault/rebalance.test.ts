@@ -1,0 +1,70 @@
+/**
+ * Rebalances under load on the real broker: 1 -> 2 -> 3 -> 1 workers while events stream in.
+ * Nothing lost; counts exact with exactly_once (>= with at_least_once); the stall of each
+ * rebalance (the longest pause in the sink's output after it) printed in seconds.
+ */
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, it } from 'node:test';
+import { brokerUrl, isKafkaUrl, requireBroker } from '../support/index.js';
+import { FULL, type Guarantee, printResult, SoakRun, stallsAfter } from './support.js';
+
+const skip = isKafkaUrl(brokerUrl()) ? false : 'the fault suite needs a real Kafka broker';
+const EVENTS = FULL ? 120_000 : 24_000;
+const STEP_MS = FULL ? 12_000 : 7_000;
+
+async function rebalances(guarantee: Guarantee) {
+  await requireBroker();
+  const run = new SoakRun(`rebalance-${guarantee === 'exactly_once' ? 'eos' : 'alo'}`, guarantee, EVENTS);
+  try {
+    await run.setup();
+    await run.start(0).waitFor(/SOAK READY/, 60_000);
+    const feeding = run.feed(0, EVENTS, STEP_MS * 4);
+    const moments: number[] = [];
+    await sleep(STEP_MS);
+    moments.push(Date.now());
+    run.start(1);
+    await sleep(STEP_MS);
+    moments.push(Date.now());
+    run.start(2);
+    await sleep(STEP_MS);
+    moments.push(Date.now());
+    const stops = await Promise.all([run.stop(1), run.stop(2)]);
+    await feeding;
+    await run.untilProcessed(240_000);
+    await run.stop(0);
+    const figures = await run.figures();
+    const stalls = stallsAfter(run.sinkRecords, moments, STEP_MS);
+    printResult(`rebalance guarantee=${guarantee}`, {
+      ...figures,
+      steps: '1->2->3->1',
+      stallTo2: stalls[0],
+      stallTo3: stalls[1],
+      stallTo1: stalls[2],
+      stopExitCodes: stops.map((s) => s.code).join(','),
+    });
+    assert.deepEqual(
+      stops.map((s) => s.code),
+      [0, 0],
+      'workers stopped with SIGTERM exit 0',
+    );
+    return figures;
+  } finally {
+    await run.teardown();
+  }
+}
+
+describe('rebalances under load: 1 -> 2 -> 3 -> 1 workers', { skip, timeout: 600_000 }, () => {
+  it('exactly_once: nothing lost, nothing doubled, every count exact', async () => {
+    const figures = await rebalances('exactly_once');
+    assert.equal(figures.lost, 0, 'events lost');
+    assert.equal(figures.duplicates, 0, 'sink duplicates');
+    assert.equal(figures.countsBelow + figures.countsAbove, 0, 'keys whose count is not exact');
+  });
+
+  it('at_least_once: nothing lost, counts at least exact', async () => {
+    const figures = await rebalances('at_least_once');
+    assert.equal(figures.lost, 0, 'events lost');
+    assert.equal(figures.countsBelow, 0, 'keys counted short');
+  });
+});
