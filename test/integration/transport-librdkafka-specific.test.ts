@@ -327,6 +327,63 @@ if (librdkafkaOrSkip('librdkafka transport specifics')) {
       );
     });
 
+    it('reports the position past a partition that holds only an aborted transaction', {
+      timeout: 120_000,
+    }, async () => {
+      const name = await topic('markers', 1);
+      const txn = rd.createTransactionalProducer({
+        clientId: 'rd-markers',
+        acks: -1,
+        compression: 'none',
+        requestTimeoutMs: 30_000,
+        maxRequestSize: 1_048_576,
+        transactionalId: uniqueName('fg-rd-markers-id'),
+        transactionTimeoutMs: 30_000,
+      });
+      await txn.connect();
+      try {
+        await txn.sendBatch([{ topic: name, partition: 0, key: null, value: Buffer.from('aborted') }]);
+        await txn.abort();
+      } finally {
+        await txn.disconnect();
+      }
+      const high = (await admin.topicOffsets(name))[0]?.high;
+      assert.equal(high, 2, 'the aborted record and its marker');
+      const events = new Events();
+      const positions: number[] = [];
+      const batches: number[] = [];
+      const consumer = rd.createConsumer({
+        groupId: uniqueName('fg-rd-markers'),
+        clientId: 'rd-markers',
+        autoOffsetReset: 'earliest',
+        sessionTimeoutMs: 10_000,
+        heartbeatIntervalMs: 500,
+        rebalanceTimeoutMs: 30_000,
+        requestTimeoutMs: 30_000,
+        maxFetchBytes: 10_485_760,
+        maxPollRecords: 500,
+      });
+      consumers.push(consumer);
+      consumer.subscribe([name]);
+      await consumer.start({
+        onAssigned: () => {},
+        onBatch: (batch) => {
+          batches.push(...batch.messages.map((m) => m.offset));
+          events.changed();
+        },
+        onPosition: (_tp, next) => {
+          positions.push(next);
+          events.changed();
+        },
+      });
+      await events.until(
+        'position 2',
+        () => positions.includes(high),
+        () => `positions ${positions}`,
+      );
+      assert.deepEqual(batches, [], 'no message is delivered');
+    });
+
     for (const compression of ['lz4', 'zstd'] as const) {
       it(`produces ${compression}-compressed batches (the client must have the codec) and reads them back`, {
         timeout: 120_000,

@@ -670,11 +670,9 @@ export class RdTransportConsumer implements TransportConsumer {
       if (offset === undefined || offset < 0) continue;
       const key = tpKey(topic, partition);
       const known = this.positions.get(key);
+      // The first known position counts too: a partition holding only transaction markers shows
+      // no message at all, only a position past them.
       if (known !== undefined && offset <= known) continue;
-      if (known === undefined) {
-        this.positions.set(key, offset);
-        continue;
-      }
       this.positions.set(key, offset);
       if (this.userPaused.has(key) || this.heldBack.has(key)) continue;
       try {

@@ -16,7 +16,7 @@ import type {
   TransportOptions,
 } from '../types.js';
 import { SCHEME_LABEL, call, clientConfig, operationError } from './config.js';
-import { type RdKafkaConsumer, type RdProducer, loadKafkaJavascript } from './native.js';
+import { type RdError, type RdKafkaConsumer, type RdProducer, loadKafkaJavascript } from './native.js';
 import {
   RdDelivery,
   connectProducer,
@@ -79,11 +79,11 @@ export class RdTransactionalProducer implements TransactionalProducer {
       try {
         await connectProducer(this.producer, this.transport, 'transactional producer connect');
         // Registers the id: fences older producers with it and aborts their open transaction.
-        await call((done) => this.producer.initTransactions(this.options.requestTimeoutMs, done)).catch(
-          (error: unknown) => {
-            throw operationError(`${this.label}: initTransactions`, error);
-          },
-        );
+        await this.retrying((done) =>
+          this.producer.initTransactions(this.options.requestTimeoutMs, done),
+        ).catch((error: unknown) => {
+          throw operationError(`${this.label}: initTransactions`, error);
+        });
         this.state = 'connected';
       } catch (error) {
         this.state = 'idle';
@@ -117,7 +117,7 @@ export class RdTransactionalProducer implements TransactionalProducer {
     await this.begin();
     if (offsets.length === 0) return;
     const group = await this.groupClient(groupId);
-    await call((done) =>
+    await this.retrying((done) =>
       this.producer.sendOffsetsToTransaction(
         offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })),
         group,
@@ -135,7 +135,7 @@ export class RdTransactionalProducer implements TransactionalProducer {
     this.open = false;
     this.sent = [];
     try {
-      await call((done) => this.producer.commitTransaction(this.options.requestTimeoutMs, done));
+      await this.retrying((done) => this.producer.commitTransaction(this.options.requestTimeoutMs, done));
     } catch (error) {
       // librdkafka takes no new transaction until a failed one is aborted.
       if ((error as { abortable?: boolean }).abortable) {
@@ -152,7 +152,7 @@ export class RdTransactionalProducer implements TransactionalProducer {
     if (!this.open) return;
     this.open = false;
     this.sent = [];
-    await call((done) => this.producer.abortTransaction(this.options.requestTimeoutMs, done)).catch(
+    await this.retrying((done) => this.producer.abortTransaction(this.options.requestTimeoutMs, done)).catch(
       (error: unknown) => {
         throw operationError(`${this.label}: abort failed`, error);
       },
@@ -173,6 +173,25 @@ export class RdTransactionalProducer implements TransactionalProducer {
         group.then((consumer) => call((done) => consumer.disconnect(done))).catch(() => {}),
       ),
     ]);
+  }
+
+  /**
+   * librdkafka's transactional calls answer a retriable error (a timeout, a coordinator moving)
+   * with "call again": the outcome is not known yet, and a commit may still complete. Giving up
+   * there would make the runtime abort and process again what the broker may commit: so they are
+   * called again, within the transaction timeout.
+   */
+  private async retrying(start: (done: (error?: RdError) => void) => void): Promise<void> {
+    const deadline = Date.now() + this.options.transactionTimeoutMs;
+    for (;;) {
+      try {
+        await call((done) => start(done));
+        return;
+      } catch (error) {
+        if (!(error as Partial<RdError>).isRetriable || Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
   }
 
   /** A connected consumer handle of the group that never subscribes: the source of its group metadata. */
