@@ -56,6 +56,8 @@ const MAX_BYTES_PER_PARTITION = 1024 * 1024;
 const ERR_ASSIGN_PARTITIONS = -175;
 /** librdkafka's ERR__STATE: e.g. a seek of a partition whose fetching has not started. */
 const ERR_STATE = -172;
+/** How long a seek may take to be made (its callback says when it is). */
+const SEEK_TIMEOUT_MS = 10_000;
 /** Tries of a seek librdkafka answers with ERR__STATE. */
 const SEEK_ATTEMPTS = 50;
 /** How long the loop waits, without polling, for the runtime to make room before it pauses. */
@@ -202,6 +204,8 @@ export class RdTransportConsumer implements TransportConsumer {
    * first, so that seeks it makes become start offsets (a seek right after assign() is unreliable).
    */
   private readonly assigning = new Set<string>();
+  /** Partitions with a seek librdkafka has not confirmed yet: their position() is not to be trusted. */
+  private readonly seeking = new Set<string>();
   /** Per partition, the count of seeks so far: a consume call started before a seek is stale for it. */
   private readonly seekCounts = new Map<string, number>();
   /** Last delivered or reported position per partition (onPosition). */
@@ -479,6 +483,7 @@ export class RdTransportConsumer implements TransportConsumer {
   }
 
   private forgetPartition(key: string): void {
+    this.seeking.delete(key);
     this.heldBack.delete(key);
     this.rewinds.delete(key);
     this.positions.delete(key);
@@ -625,6 +630,7 @@ export class RdTransportConsumer implements TransportConsumer {
     const key = tpKey(tp.topic, tp.partition);
     this.seekCounts.set(key, (this.seekCounts.get(key) ?? 0) + 1);
     this.positions.delete(key);
+    this.seeking.add(key);
     this.seeksDue.set(key, { tp, offset, attempt });
   }
 
@@ -636,7 +642,9 @@ export class RdTransportConsumer implements TransportConsumer {
       const key = tpKey(tp.topic, tp.partition);
       if (!this.assigned.has(key)) continue;
       const count = this.seekCounts.get(key);
-      consumer.seek({ ...tp, offset }, 0, (error) => {
+      // With a timeout the callback comes once librdkafka made the seek (and reset its position).
+      consumer.seek({ ...tp, offset }, SEEK_TIMEOUT_MS, (error) => {
+        if (this.seekCounts.get(key) === count && !error) this.seeking.delete(key);
         if (!error || this.state !== 'running' || this.seekCounts.get(key) !== count) return;
         if (error.code === ERR_STATE && attempt < SEEK_ATTEMPTS) {
           this.seekNative(consumer, tp, offset, attempt + 1);
@@ -669,6 +677,8 @@ export class RdTransportConsumer implements TransportConsumer {
     for (const { topic, partition, offset } of positions) {
       if (offset === undefined || offset < 0) continue;
       const key = tpKey(topic, partition);
+      // Until librdkafka has made a seek, position() may still answer the position before it.
+      if (this.seeking.has(key)) continue;
       const known = this.positions.get(key);
       // The first known position counts too: a partition holding only transaction markers shows
       // no message at all, only a position past them.
