@@ -26,6 +26,11 @@ export const ERROR_CODES = {
     description:
       'An object has the same key twice. JSON parsers keep only the last one, so the first would be silently lost.',
   },
+  FG1004: {
+    title: 'nested too deeply',
+    description:
+      'Arrays and objects nested more than 100 levels deep (anywhere in the file, model schemas included); the position is that of the first bracket too deep. Checked before parsing, so any file gets an answer.',
+  },
   FG2001: {
     title: 'unknown property',
     description: 'A property that this place of the topology does not have (often a misspelling).',
@@ -248,6 +253,11 @@ export const ERROR_CODES = {
     title: 'model refers to another draft',
     description:
       'A model `$ref` naming a model written in another JSON Schema draft: the runtime validates a model and the models it refers to with one validator (draft-06 and draft-07 mix; the others do not).',
+  },
+  FG4034: {
+    title: '$ref cycle',
+    description:
+      'Local `$ref`s of a model schema that point at each other in a loop (`#/definitions/A` is `{"$ref": "#/definitions/B"}` and B refers back to A): no schema is ever reached. A `$ref` to a schema that contains it (a recursive type) is fine.',
   },
 } as const satisfies Record<string, ErrorKind>;
 

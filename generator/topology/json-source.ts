@@ -6,6 +6,13 @@
 import { type Node, type ParseError, ParseErrorCode, parseTree } from 'jsonc-parser';
 import type { SourcePosition } from './errors.js';
 
+/**
+ * Arrays and objects nested deeper than this are refused before parsing (FG1004): the parser, the
+ * checks and ajv all recurse, and a deep enough document would overflow the stack. A topology
+ * needs a few levels; JSON Schemas of models rarely more than twenty.
+ */
+export const MAX_NESTING = 100;
+
 const SYNTAX_MESSAGES: Readonly<Record<number, string>> = {
   [ParseErrorCode.InvalidSymbol]: 'unexpected character',
   [ParseErrorCode.InvalidNumberFormat]: 'invalid number',
@@ -29,6 +36,8 @@ export interface SyntaxProblem {
   readonly offset: number;
   readonly length: number;
   readonly message: string;
+  /** 'nesting' when the document nests deeper than MAX_NESTING (else a JSON syntax error). */
+  readonly kind?: 'nesting';
 }
 
 export interface DuplicateKey {
@@ -69,6 +78,20 @@ export class JsonSource {
     this.lineStarts = lineStarts(text);
     // A byte order mark is allowed before the document; blank it out so offsets stay the same.
     const parsed = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
+    const deep = tooDeep(parsed, MAX_NESTING);
+    if (deep !== undefined) {
+      this.root = undefined;
+      this.value = undefined;
+      this.syntaxProblems = [
+        {
+          offset: deep,
+          length: 1,
+          message: `arrays and objects nest more than ${MAX_NESTING} levels deep here`,
+          kind: 'nesting',
+        },
+      ];
+      return;
+    }
     const errors: ParseError[] = [];
     this.root = parseTree(parsed, errors, { disallowComments: true, allowTrailingComma: false });
     this.syntaxProblems = syntaxProblems(parsed, errors);
@@ -147,6 +170,31 @@ export class JsonSource {
     if (this.root !== undefined) visit(this.root, '');
     return found;
   }
+}
+
+/**
+ * The offset of the first `[` or `{` (outside strings) nested more than `limit` levels deep, or
+ * undefined. A scan without recursion, so it is safe on any input.
+ */
+export function tooDeep(text: string, limit: number): number | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const char = text.charCodeAt(index);
+    if (inString) {
+      if (char === 0x5c)
+        index++; // a backslash escapes the next character
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) {
+      inString = true;
+    } else if (char === 0x5b || char === 0x7b) {
+      depth++;
+      if (depth > limit) return index;
+    } else if (char === 0x5d || char === 0x7d) {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return undefined;
 }
 
 function lineStarts(text: string): number[] {

@@ -15,7 +15,7 @@ import { checkTables } from './checks/tables.js';
 import type { CheckContext } from './checks/context.js';
 import { compareErrors, type TopologyError } from './errors.js';
 import { type Issue, Issues } from './issues.js';
-import { JsonSource, joinPointer, splitPointer } from './json-source.js';
+import { JsonSource, joinPointer, MAX_NESTING, splitPointer } from './json-source.js';
 import { readTopology, sectionNames, toTopology } from './read.js';
 import { checkShape } from './shape.js';
 import { type NamedSection, SECTIONS, type Topology } from './types.js';
@@ -126,14 +126,24 @@ export function parseTopology(text: string, file: string): LoadResult {
   });
   if (source.syntaxProblems.length > 0) {
     const errors = source.syntaxProblems.map(
-      (problem): TopologyError => ({
-        code: 'FG1002',
-        file,
-        ...source.position(problem.offset, problem.length),
-        pointer: '',
-        message: `invalid JSON: ${problem.message}`,
-        fix: 'correct the JSON at this position (an editor with JSON support shows the same place)',
-      }),
+      (problem): TopologyError =>
+        problem.kind === 'nesting'
+          ? {
+              code: 'FG1004',
+              file,
+              ...source.position(problem.offset, problem.length),
+              pointer: '',
+              message: `the topology is too deeply nested: ${problem.message}`,
+              fix: `flatten it: a topology and its model schemas need far fewer than ${MAX_NESTING} levels (name a nested schema as a model and refer to it with {"$ref": "Name"})`,
+            }
+          : {
+              code: 'FG1002',
+              file,
+              ...source.position(problem.offset, problem.length),
+              pointer: '',
+              message: `invalid JSON: ${problem.message}`,
+              fix: 'correct the JSON at this position (an editor with JSON support shows the same place)',
+            },
     );
     return { file, text, topology: undefined, errors };
   }

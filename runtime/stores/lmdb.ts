@@ -33,6 +33,7 @@ export type LmdbStoreOptions = StoreOptions;
 export class LmdbStore implements Store {
   readonly url = 'lmdb://';
   readonly persistent = true;
+  readonly maxKeyBytes = MAX_KEY_BYTES;
   readonly path: string;
   private readonly env: RootDatabase;
   private readonly metaDb: Database<string, string>;

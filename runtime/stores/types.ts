@@ -33,6 +33,8 @@ export interface Store {
   readonly url: string;
   /** Whether the data outlives the process (so a restart only replays the changelog's tail). */
   readonly persistent: boolean;
+  /** The longest key the store keeps, in bytes (undefined: no limit); tables refuse longer keys. */
+  readonly maxKeyBytes?: number;
   /** Committed value of a key, or undefined. */
   get(partition: number, key: Buffer): Buffer | undefined;
   /** Committed entries of a partition, in key order for persistent stores. */

@@ -23,6 +23,7 @@ import type { Message } from '../transport/types.js';
 import type { Store, StoreWriter } from '../stores/types.js';
 import { PartitionsMismatchError, TableWriteOutsideStreamError } from './errors.js';
 import { KeyIndex } from './key-index.js';
+import { checkTableWrite } from './limits.js';
 import { DELETED, LocalState, type Slot } from './local-state.js';
 import type { ChangelogConfig, ChangelogEvent, RawEntry, TableExpirer, TableOptions } from './types.js';
 
@@ -58,6 +59,8 @@ export interface TableHost {
   readonly logger: Logger;
   readonly defaultPartitions: number;
   readonly keyIndexSize: number;
+  /** The most bytes of one produce request (producerMaxRequestSize); a changelog record must fit. */
+  readonly maxRequestSize?: number;
   /**
    * Queues a changelog record now (it never waits); `onDelivered` runs with its offset once the
    * broker has it. Throws when the worker cannot produce.
@@ -224,6 +227,17 @@ export abstract class Collection<V> {
   ): void {
     const event = currentEvent();
     if (!event) throw new TableWriteOutsideStreamError(this.name, operation);
+    const store = this.storeHandle;
+    checkTableWrite(
+      this.name,
+      store?.url ?? 'memory://',
+      storeKey,
+      { topic: this.changelogTopic, ...record },
+      {
+        maxKeyBytes: store?.maxKeyBytes,
+        maxRequestSize: this.host.maxRequestSize,
+      },
+    );
     const sensors = this.host.sensors;
     if (sensors.active) {
       if (value === DELETED) sensors.onTableDel(this.name);
@@ -428,6 +442,15 @@ export abstract class Collection<V> {
             partition,
             offset: message.offset,
           });
+          last = message.offset;
+          continue;
+        }
+        if (store.maxKeyBytes !== undefined && message.key.length > store.maxKeyBytes) {
+          // Written before tables refused such keys: it can never be stored; stopping would loop.
+          this.host.logger.error(
+            `table ${this.name}: skipped a changelog record whose key of ${message.key.length} bytes is longer than its ${store.url} store allows (${store.maxKeyBytes})`,
+            { topic: message.topic, partition, offset: message.offset },
+          );
           last = message.offset;
           continue;
         }

@@ -132,6 +132,10 @@ export class TableManager implements TableHost {
     return this.app.conf.tableKeyIndexSize;
   }
 
+  get maxRequestSize(): number {
+    return this.app.conf.producerMaxRequestSize;
+  }
+
   sendChangelog(
     table: AnyTable,
     partition: number,

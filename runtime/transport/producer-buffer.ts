@@ -45,8 +45,13 @@ const REQUEST_OVERHEAD = 128;
 const RECORD_OVERHEAD = 5 + 1 + 10 + 5 + 5 + 5 + 5;
 const HEADER_OVERHEAD = 5 + 5;
 
+/** What the size of a message depends on. */
+export type SizedMessage = Pick<OutgoingMessage, 'topic' | 'key' | 'value' | 'headers'> & {
+  partition?: number;
+};
+
 /** Upper bound on a message's size as a Kafka v2 record, before compression. */
-export function estimateRecordBytes(message: OutgoingMessage): number {
+export function estimateRecordBytes(message: SizedMessage): number {
   let bytes = RECORD_OVERHEAD + (message.key?.length ?? 0) + (message.value?.length ?? 0);
   for (const [name, value] of Object.entries(message.headers ?? {})) {
     bytes += HEADER_OVERHEAD + Buffer.byteLength(name) + value.length;
@@ -55,8 +60,29 @@ export function estimateRecordBytes(message: OutgoingMessage): number {
 }
 
 /** What a request of just this message costs, beyond the record. */
-function soloOverhead(message: OutgoingMessage): number {
+function soloOverhead(message: { topic: string }): number {
   return REQUEST_OVERHEAD + PARTITION_OVERHEAD + 6 + Buffer.byteLength(message.topic);
+}
+
+/** Upper bound on the bytes of a produce request that carries only this message. */
+export function requestBytes(message: SizedMessage): number {
+  return estimateRecordBytes(message) + soloOverhead(message);
+}
+
+/** A message that cannot be sent as it is: even alone it exceeds the request size limit. */
+export class RecordTooLargeError extends Error {
+  constructor(
+    readonly topic: string,
+    readonly partition: number | undefined,
+    readonly bytes: number,
+    readonly maxRequestSize: number,
+  ) {
+    super(
+      `a message of ${bytes} bytes to ${topic}${partition === undefined ? '' : `[${partition}]`} ` +
+        `does not fit in one request (producerMaxRequestSize ${maxRequestSize})`,
+    );
+    this.name = 'RecordTooLargeError';
+  }
 }
 
 interface Pending {
@@ -112,10 +138,7 @@ export class ProducerBuffer {
     const bytes = estimateRecordBytes(message);
     if (bytes + soloOverhead(message) > this.options.maxRequestSize) {
       return Promise.reject(
-        new Error(
-          `ProducerBuffer: a message of ${bytes} bytes to ${message.topic}[${message.partition}] ` +
-            `does not fit in one request (maxRequestSize ${this.options.maxRequestSize})`,
-        ),
+        new RecordTooLargeError(message.topic, message.partition, bytes, this.options.maxRequestSize),
       );
     }
     let resolve!: (metadata: RecordMetadata) => void;

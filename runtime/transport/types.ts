@@ -206,6 +206,8 @@ export interface TransportAdmin {
   topicOffsets(topic: string): Promise<PartitionOffsets[]>;
   /** Committed offsets of a group for a topic (-1 where nothing is committed). */
   committedOffsets(groupId: string, topic: string): Promise<CommitOffset[]>;
+  /** A broker setting, e.g. `message.max.bytes` (absent: the transport has no brokers to ask). */
+  brokerConfig?(name: string): Promise<string | undefined>;
   close(): Promise<void>;
 }
 

@@ -2,6 +2,8 @@ import { runForEvent } from '../streams/context.js';
 import type { Event } from '../streams/event.js';
 import type { Logger } from '../core/logging/index.js';
 import type { FailureStage } from '../streams/types.js';
+import { RecordTooLargeError } from '../transport/producer-buffer.js';
+import { fitDeadLetter, TRUNCATION_HEADERS } from './dead-letter-fit.js';
 import type { AppProducer } from './producer.js';
 
 /** Header names carried by dead-lettered records, next to the original headers. */
@@ -14,6 +16,7 @@ export const DEAD_LETTER_HEADERS = {
   offset: 'faustgen-source-offset',
   timestamp: 'faustgen-source-timestamp',
   agent: 'faustgen-agent',
+  ...TRUNCATION_HEADERS,
 } as const;
 
 export const deadLetterTopicName = (appId: string, topic: string): string => `${appId}-${topic}-deadletter`;
@@ -77,10 +80,28 @@ export class DeadLetters {
     headers[h.offset] = Buffer.from(String(message.offset));
     headers[h.timestamp] = Buffer.from(String(message.timestamp));
     if (agent) headers[h.agent] = Buffer.from(agent);
-    this.options.logger.warn(`event ${where} failed at ${stage}; sent to ${target}: ${reason}`, { agent });
-    await runForEvent(event, () =>
-      this.options.producer.send(target, message.key, message.value, { headers }),
+    const { producer, logger } = this.options;
+    const record = fitDeadLetter(
+      { topic: target, key: message.key, value: message.value, headers },
+      producer.maxRequestSize,
     );
+    const truncated = record.headers[h.truncated] ? ` (truncated: ${record.headers[h.truncated]})` : '';
+    logger.warn(`event ${where} failed at ${stage}; sent to ${target}${truncated}: ${reason}`, { agent });
+    try {
+      await runForEvent(event, () =>
+        producer.send(target, record.key, record.value, { headers: record.headers }),
+      );
+    } catch (failure) {
+      // Not even a truncated copy fits (e.g. onProduceMessage added much): log it, never loop on it.
+      if (!(failure instanceof RecordTooLargeError)) throw failure;
+      logger.error(
+        `skipping event ${where} after ${stage} failure: ${reason}; its dead letter: ${failure.message}`,
+        {
+          agent,
+          stage,
+        },
+      );
+    }
     event.ack();
   }
 }

@@ -30,6 +30,7 @@ import { type BootMode, type BootSwitches, type LifecycleHooks, runsIn } from '.
 import type { Settings } from '../core/settings/index.js';
 import { StallWatch } from './stall-watch.js';
 import { ExactlyOnce } from './exactly-once/transactions.js';
+import { checkRecordLimits } from './record-limits.js';
 import type { StalledPartition } from '../sensors/stall-detector.js';
 
 /** What the engine reads from its app. */
@@ -237,6 +238,7 @@ export class Engine {
       admin: this.admin,
       partitioner: conf.producerPartitioner ?? undefined,
       maxOutstanding: 100_000,
+      maxRequestSize: conf.producerMaxRequestSize,
       onFatal: (error) => this.crash(error),
       beforeProduce: this.app.beforeProduce,
       ...this.sendSensors(),
@@ -248,6 +250,13 @@ export class Engine {
       enabledFor: (topic) => this.topicByName(topic)?.deadLetterEnabled ?? conf.deadLetter,
     });
     await this.declareTopics();
+    if (boot.kafkaProducer) {
+      void checkRecordLimits({
+        admin: this.admin,
+        producerMaxRequestSize: conf.producerMaxRequestSize,
+        logger,
+      });
+    }
     for (const hooks of this.hooks()) await hooks.onStart?.();
     if (mode !== 'worker') {
       await this.declareTopics();

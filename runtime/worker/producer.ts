@@ -1,6 +1,7 @@
 import { createDefaultPartitioner, type Partitioner } from '../channels/partitioner.js';
 import type { SendReceipt } from '../channels/types.js';
 import { isTransactionAborted } from '../transport/transaction-aborted.js';
+import { RecordTooLargeError, requestBytes } from '../transport/producer-buffer.js';
 import type { OutgoingMessage, RecordMetadata, TransportAdmin } from '../transport/types.js';
 
 /** A message about to be produced, as onProduceMessage receivers see it (headers may be added). */
@@ -24,6 +25,12 @@ export interface AppProducerOptions {
   partitioner?: Partitioner;
   /** Messages accepted but not yet acknowledged before send() waits for room. */
   maxOutstanding: number;
+  /**
+   * Bytes one produce request may carry (producerMaxRequestSize): a larger message is refused at
+   * once with a RecordTooLargeError, to the caller (an agent's event then goes to the dead-letter
+   * topic), instead of failing later and stopping the worker.
+   */
+  maxRequestSize?: number;
   /** A send failed for good: at-least-once is at stake, the worker must stop. */
   onFatal: (error: Error) => void;
   /** A message was acknowledged `latencyMs` after it was queued (for sensors). */
@@ -53,6 +60,11 @@ export class AppProducer {
   /** Messages accepted and not yet acknowledged by the broker (the test driver settles at 0). */
   get pending(): number {
     return this.outstanding;
+  }
+
+  /** The most bytes one message may take, when limited (see AppProducerOptions.maxRequestSize). */
+  get maxRequestSize(): number | undefined {
+    return this.options.maxRequestSize;
   }
 
   /** Remembers a topic's partition count (from declaration or metadata). */
@@ -121,6 +133,11 @@ export class AppProducer {
       };
       this.options.beforeProduce(message);
       headers = message.headers;
+    }
+    const limit = this.options.maxRequestSize;
+    if (limit !== undefined) {
+      const bytes = requestBytes({ topic, key, value, headers });
+      if (bytes > limit) throw new RecordTooLargeError(topic, partition, bytes, limit);
     }
     const started = performance.now();
     // A sender that refuses at once (e.g. the producer is off) throws here, to the caller.

@@ -125,11 +125,11 @@ export class SoakRun {
     return exit;
   }
 
-  /** Sends events `from`..`to`-1 (key k<seq % keys>, value {"seq": seq}) in requests of 500, spread over `overMs`. */
+  /** Sends events `from`..`to`-1 (key k<seq % keys>, value {"seq": seq}) in requests of 50, spread over `overMs`. */
   async feed(from: number, to: number, overMs = 0): Promise<void> {
     const producer = this.kafka.producer();
     await producer.connect();
-    const chunk = 500;
+    const chunk = 50;
     const chunks = Math.ceil((to - from) / chunk);
     const started = Date.now();
     for (let i = 0; i < chunks; i++) {

@@ -14,30 +14,33 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Admin, Kafka } from 'kafkajs';
-import { LmdbStore } from '../../runtime/stores/lmdb.js';
 import {
+  assertStoresMatchChangelog,
   brokerUrl,
+  committedOffsets,
   connectAdmin,
   createKafka,
+  exactCount,
+  highWatermarks,
+  produceCountEvents,
   isKafkaUrl,
+  offsetTotal,
+  readTopic,
+  replayChangelog,
   requireBroker,
+  startTableCounter,
   uniqueName,
-  WorkerProcess,
+  untilCommitted,
+  untilFullyCommitted,
+  type WorkerProcess,
 } from '../support/index.js';
 
-const WORKER = new URL('./apps/table-counter.js', import.meta.url);
 const skip = isKafkaUrl(brokerUrl()) ? false : 'kill-restart tests need a real Kafka broker';
 const EVENTS = Number(process.env.KILL_RESTART_EVENTS ?? 40_000);
 const KEYS = 2_000;
 const PARTITIONS = 4;
 
-/** The exact count of key k<j>: the sum of i over i % KEYS == j. */
-function exact(key: string): number {
-  const j = Number(key.slice(1));
-  let sum = 0;
-  for (let i = j; i < EVENTS; i += KEYS) sum += i;
-  return sum;
-}
+const exact = (key: string): number => exactCount(key, EVENTS, KEYS);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -65,92 +68,15 @@ describe('SIGKILL and restart with two workers on the real broker', { skip, time
     return dir;
   }
 
-  function start(appId: string, input: string, datadir: string, extra: Record<string, string> = {}) {
-    const worker = new WorkerProcess(WORKER, ['worker'], {
-      APP_ID: appId,
-      IN_TOPIC: input,
-      PARTITIONS: String(PARTITIONS),
-      DATADIR: datadir,
-      FAUSTGEN_BROKER: brokerUrl(),
-      ...extra,
-    });
+  function start(appId: string, input: string, datadir: string, env: Record<string, string> = {}) {
+    const worker = startTableCounter({ appId, input, partitions: PARTITIONS, datadir, env });
     workers.push(worker);
     return worker;
   }
 
-  async function produceEvents(topic: string): Promise<void> {
-    const producer = kafka.producer();
-    await producer.connect();
-    for (let start = 0; start < EVENTS; start += 2000) {
-      const messages = [];
-      for (let i = start; i < Math.min(EVENTS, start + 2000); i++) {
-        messages.push({ key: `k${i % KEYS}`, value: String(i) });
-      }
-      await producer.send({ topic, messages, acks: -1 });
-    }
-    await producer.disconnect();
-  }
-
-  /** The group's committed offsets as the broker answers them (-1 when none, -2 as committed). */
-  async function committed(groupId: string, topic: string): Promise<Map<number, number>> {
-    const answer = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return new Map(answer[0]!.partitions.map((p) => [p.partition, Number(p.offset)]));
-  }
-
-  async function highs(topic: string): Promise<Map<number, number>> {
-    return new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
-  }
-
-  /** Polls the committed offsets until `done` holds; fails with them (and the workers' logs) after `timeoutMs`. */
-  async function untilCommitted(
-    groupId: string,
-    topic: string,
-    done: (offsets: Map<number, number>) => boolean,
-    what: string,
-    timeoutMs: number,
-    logs: () => string = () => '',
-  ): Promise<Map<number, number>> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const offsets = await committed(groupId, topic);
-      if (done(offsets)) return offsets;
-      if (Date.now() > deadline) {
-        throw new Error(
-          `${what}: not reached after ${timeoutMs} ms; committed ${JSON.stringify([...offsets])}\n${logs()}`,
-        );
-      }
-      await sleep(200);
-    }
-  }
-
-  /** Every record of a topic up to its current high watermarks. */
-  async function readAll(
-    topic: string,
-  ): Promise<{ partition: number; offset: number; key: Buffer | null; value: Buffer | null }[]> {
-    const ends = await highs(topic);
-    const out: { partition: number; offset: number; key: Buffer | null; value: Buffer | null }[] = [];
-    const consumer = kafka.consumer({ groupId: uniqueName('reader') });
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    const reached = new Set<number>();
-    await consumer.run({
-      eachMessage: async ({ partition, message }) => {
-        const offset = Number(message.offset);
-        const end = ends.get(partition) ?? 0;
-        if (offset >= end) return;
-        out.push({ partition, offset, key: message.key, value: message.value });
-        if (offset === end - 1) reached.add(partition);
-      },
-    });
-    const withData = [...ends.values()].filter((h) => h > 0).length;
-    const deadline = Date.now() + 60_000;
-    while (reached.size < withData) {
-      assert.ok(Date.now() < deadline, `read ${out.length} records of ${topic} in 60 s`);
-      await sleep(100);
-    }
-    await consumer.disconnect();
-    return out;
-  }
+  const produceEvents = (topic: string) => produceCountEvents(kafka, topic, { to: EVENTS, keys: KEYS });
+  const committed = (groupId: string, topic: string) => committedOffsets(admin, groupId, topic);
+  const highs = (topic: string) => highWatermarks(admin, topic);
 
   it('kill -9 of one worker mid-stream and a restart: every partition is processed to its end', async () => {
     const appId = uniqueName('kill-restart');
@@ -173,9 +99,9 @@ describe('SIGKILL and restart with two workers on the real broker', { skip, time
     );
 
     // Kill a mid-stream: a quarter of the events committed, the rest in flight or not yet read.
-    const total = (offsets: Map<number, number>) =>
-      [...offsets.values()].reduce((n, o) => n + Math.max(0, o), 0);
+    const total = offsetTotal;
     await untilCommitted(
+      admin,
       appId,
       input,
       (o) => total(o) >= EVENTS / Number(process.env.KILL_RESTART_AT ?? 4),
@@ -193,14 +119,7 @@ describe('SIGKILL and restart with two workers on the real broker', { skip, time
     await restarted.waitFor(/TABLES READY/, 60_000);
     const logs = () =>
       `--- restarted worker:\n${restarted.output.slice(-3000)}\n--- survivor:\n${b.output.slice(-3000)}`;
-    const end = await untilCommitted(
-      appId,
-      input,
-      (o) => [...ends].every(([p, high]) => o.get(p) === high),
-      'every partition committed to its high watermark',
-      240_000,
-      logs,
-    );
+    const end = await untilFullyCommitted(admin, appId, input, 240_000, logs);
     for (const [p, offset] of end) assert.ok(offset >= 0, `partition ${p} committed ${offset}`);
     const resets = `${restarted.output}\n${b.output}`.split('\n').filter((l) => /out of range/i.test(l));
     assert.deepEqual(resets, [], 'no offset was out of range');
@@ -211,43 +130,21 @@ describe('SIGKILL and restart with two workers on the real broker', { skip, time
     assert.equal((await b.exited(15_000)).code, 0);
 
     // The changelog replays to values >= exact for every key.
-    const records = await readAll(changelog);
-    const replayed = new Map<number, Map<string, number>>();
-    for (const { partition, key, value } of records) {
-      const state = replayed.get(partition) ?? new Map<string, number>();
-      replayed.set(partition, state);
-      const k = JSON.parse(key!.toString()) as string;
-      if (value === null) state.delete(k);
-      else state.set(k, Number(value.toString()));
-    }
-    const all = new Map([...replayed.values()].flatMap((state) => [...state]));
+    const records = await readTopic(kafka, admin, changelog);
+    const all = new Map([...replayChangelog(records).values()].flatMap((state) => [...state]));
     assert.equal(all.size, KEYS, 'every key is in the changelog');
-    for (const [key, value] of all) assert.ok(value >= exact(key), `${key}: ${value} < exact ${exact(key)}`);
+    for (const [key, value] of all) {
+      assert.ok(Number(value) >= exact(key), `${key}: ${value} < exact ${exact(key)}`);
+    }
 
     // Each partition's final owner holds what its changelog replays to.
-    const changelogEnds = await highs(changelog);
-    const stores = [dirA, dirB].map(
-      (datadir) =>
-        new LmdbStore({
-          table: 'counts',
-          directory: join(datadir, 'v1', 'tables'),
-          partitions: 1024,
-          readOnly: true,
-        }),
-    );
-    try {
-      for (let p = 0; p < PARTITIONS; p++) {
-        const owner = stores.find((store) => store.persistedOffset(p) === changelogEnds.get(p)! - 1);
-        assert.ok(owner, `no store holds changelog partition ${p} up to ${changelogEnds.get(p)}`);
-        const state = new Map<string, number>();
-        for (const { key, value } of owner.entries(p)) {
-          state.set(JSON.parse(key.toString()) as string, Number(value.toString()));
-        }
-        assert.deepEqual(state, replayed.get(p) ?? new Map(), `partition ${p}: store = changelog replay`);
-      }
-    } finally {
-      for (const store of stores) await store.close();
-    }
+    await assertStoresMatchChangelog({
+      table: 'counts',
+      datadirs: [dirA, dirB],
+      partitions: PARTITIONS,
+      replayed: replayChangelog(records),
+      changelogEnds: await highs(changelog),
+    });
     console.log(
       `# killed with committed ${JSON.stringify([...atKill])} of ${JSON.stringify([...ends])}; ` +
         `${records.length} changelog records`,

@@ -4,3 +4,7 @@ export * from './ports.js';
 export * from './worker-process.js';
 export * from './memory-app.js';
 export * from './http.js';
+export * from './broker-control.js';
+export * from './group-offsets.js';
+export * from './table-stores.js';
+export * from './table-counter.js';

@@ -24,6 +24,13 @@ export class WorkerProcess {
     });
   }
 
+  /** 'exited with code 1' (or the signal) once the process ended, else undefined. */
+  ended(): string | undefined {
+    const { exitCode, signalCode } = this.child;
+    if (exitCode !== null) return `exited with code ${exitCode}`;
+    return signalCode !== null ? `killed by ${signalCode}` : undefined;
+  }
+
   get pid(): number | undefined {
     return this.child.pid;
   }

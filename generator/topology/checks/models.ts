@@ -116,6 +116,8 @@ interface Walk {
   readonly draft: Draft;
   /** Pointers (inside the model schema) already reported, so the meta-schema does not repeat them. */
   readonly reported: Set<string>;
+  /** $ref loops reported (their refs, sorted), so each is reported once. */
+  readonly loops: Set<string>;
 }
 
 function report(
@@ -128,16 +130,39 @@ function report(
 }
 
 function resolveLocal(root: Record<string, unknown>, ref: string): boolean {
+  return localTarget(root, ref) !== undefined;
+}
+
+/** The schema a local `$ref` (`#`, `#/a/b`) points at, or undefined. */
+function localTarget(root: Record<string, unknown>, ref: string): unknown {
   const fragment = ref.slice(1);
-  if (fragment === '') return true;
-  if (!fragment.startsWith('/')) return false;
+  if (fragment === '') return root;
+  if (!fragment.startsWith('/')) return undefined;
   let current: unknown = root;
   for (const segment of splitPointer(decodeURIComponent(fragment))) {
     if (Array.isArray(current) && /^\d+$/.test(segment)) current = current[Number(segment)];
     else if (isObject(current) && segment in current) current = current[segment];
-    else return false;
+    else return undefined;
   }
-  return current !== undefined;
+  return current;
+}
+
+/**
+ * The loop of local `$ref`s that `ref` starts, as the refs in order and back to the first
+ * (`#/definitions/A`, `#/definitions/B`, `#/definitions/A`), or undefined. ajv follows a `$ref`
+ * whose target is itself a `$ref` until it reaches a schema; a loop overflows its stack.
+ */
+function refLoop(root: Record<string, unknown>, ref: string): string[] | undefined {
+  const chain: string[] = [];
+  let current: unknown = ref;
+  while (typeof current === 'string' && current.startsWith('#')) {
+    const seen = chain.indexOf(current);
+    if (seen >= 0) return [...chain.slice(seen), current];
+    chain.push(current);
+    const target = localTarget(root, current);
+    current = isObject(target) ? target.$ref : undefined;
+  }
+  return undefined;
 }
 
 function checkRef(walk: Walk, pointer: string, ref: unknown): void {
@@ -149,6 +174,17 @@ function checkRef(walk: Walk, pointer: string, ref: unknown): void {
         code: 'FG3007',
         message: `$ref ${JSON.stringify(ref)} points at nothing in this model's schema`,
         fix: 'point at a place that exists (e.g. "#/definitions/Address"), or name a model: {"$ref": "Address"}',
+      });
+      return;
+    }
+    const loop = refLoop(walk.root, ref);
+    // Reported once, at the $ref where the walk meets the loop first.
+    if (loop && !walk.loops.has(loop.slice(0, -1).sort().join('\u0000'))) {
+      walk.loops.add(loop.slice(0, -1).sort().join('\u0000'));
+      report(walk, at, {
+        code: 'FG4034',
+        message: `$ref cycle: ${loop.join(' -> ')} never reaches a schema`,
+        fix: 'make one of them a schema (e.g. {"type": "object", ...}) instead of another $ref',
       });
     }
     return;
@@ -333,6 +369,7 @@ export function checkModels(context: CheckContext): ModelValidators {
       formats: new Set(Object.keys(ajv.formats)),
       draft,
       reported: new Set(),
+      loops: new Set(),
     };
     walkSchema(walk, schema, '');
     checkMetaSchema(walk, schema, ajv);
@@ -454,7 +491,10 @@ function compileError(context: CheckContext, name: string, error: unknown): void
   context.issues.add({
     code: 'FG4028',
     pointer: entryPointer('models', name, 'schema'),
-    message: `ajv cannot compile the schema: ${(error as Error).message}`,
+    message:
+      error instanceof RangeError
+        ? 'ajv cannot compile the schema: it ran out of stack (a loop of references between models, or a schema nested too deeply)'
+        : `ajv cannot compile the schema: ${(error as Error).message}`,
     fix: 'correct the schema so that it compiles (the runtime compiles it the same way)',
   });
 }

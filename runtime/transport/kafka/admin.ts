@@ -10,6 +10,9 @@ import type {
 import { createKafkaClient, OPERATION_RETRY } from './client.js';
 import { connectError, operationError } from './errors.js';
 
+/** kafkajs's ConfigResourceTypes.BROKER. */
+const BROKER_RESOURCE = 4;
+
 /** Topics the broker keeps for itself; listTopics() leaves them out. */
 const INTERNAL_TOPICS = new Set([
   '__consumer_offsets',
@@ -66,6 +69,19 @@ export class KafkaTransportAdmin implements TransportAdmin {
     } catch (error) {
       throw operationError(`kafka:// admin ${what}`, error, this.transport);
     }
+  }
+
+  /** The setting as the first broker of the cluster has it. */
+  async brokerConfig(name: string): Promise<string | undefined> {
+    return this.run(`brokerConfig(${name})`, async (admin) => {
+      const broker = (await admin.describeCluster()).brokers[0];
+      if (!broker) return undefined;
+      const answer = await admin.describeConfigs({
+        resources: [{ type: BROKER_RESOURCE, name: String(broker.nodeId), configNames: [name] }],
+        includeSynonyms: false,
+      });
+      return answer.resources[0]?.configEntries.find((entry) => entry.configName === name)?.configValue;
+    });
   }
 
   async createTopics(specs: TopicSpec[]): Promise<void> {

@@ -62,6 +62,7 @@ import { connectError, operationError } from './errors.js';
 import { FetchGenerations } from './fetch-generations.js';
 import { setRevokeHook } from './kafkajs.js';
 import { listenForOutOfRange } from './offset-out-of-range.js';
+import { isOutage, OutageBudget, outageBudgetMs } from './outage.js';
 
 /** Batches handled at once; our handler only enqueues, so this just keeps partitions from queueing. */
 export const PARTITIONS_CONSUMED_CONCURRENTLY = 16;
@@ -108,6 +109,9 @@ function byTopic(partitions: Iterable<TopicPartition>): { topic: string; partiti
   return [...grouped].map(([topic, list]) => ({ topic, partitions: list }));
 }
 
+const seconds = (ms: number): string => (ms / 1000).toFixed(1);
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
+
 /** kafkajs throws this from pause/resume/seek/commitOffsets until run() has built the group. */
 const isNotRunningYet = (error: unknown): boolean =>
   error instanceof Error && /consumer#run must be called first/.test(error.message);
@@ -138,6 +142,9 @@ export class KafkaTransportConsumer implements TransportConsumer {
   /** The member id of the latest join, under which the pre-rejoin hook is registered. */
   private memberId: string | undefined;
   private readonly stopListeningForOutOfRange: () => void;
+  /** How long kafkajs may fail to rejoin before the consumer stops for good (see outage.ts). */
+  private readonly outage: OutageBudget;
+  private rejoinTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly transport: TransportOptions,
@@ -147,6 +154,7 @@ export class KafkaTransportConsumer implements TransportConsumer {
     this.generations = new FetchGenerations(
       Math.max(options.rebalanceTimeoutMs, options.sessionTimeoutMs) + options.requestTimeoutMs,
     );
+    this.outage = new OutageBudget(outageBudgetMs(options));
     this.groupAssignors = (options.partitionAssigners ?? []).filter(isGroupAssignor);
     const partitionAssigners = (options.partitionAssigners ?? []).map((assigner) =>
       isGroupAssignor(assigner) ? kafkajsPartitionAssigner(assigner) : (assigner as PartitionAssigner),
@@ -169,7 +177,8 @@ export class KafkaTransportConsumer implements TransportConsumer {
         // read_committed (kafkajs's default, stated): records of open or aborted transactions never
         // reach a stream, a table's recovery or a standby.
         readUncommitted: false,
-        retry: OPERATION_RETRY,
+        // kafkajs restarts after retriable errors until the outage outlasts its budget.
+        retry: { ...OPERATION_RETRY, restartOnFailure: async () => !this.outage.exhausted },
         ...(partitionAssigners.length > 0 ? { partitionAssigners } : {}),
       });
     } catch (error) {
@@ -237,12 +246,7 @@ export class KafkaTransportConsumer implements TransportConsumer {
           );
         });
       stillStarting();
-      await this.consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
-        eachBatch: (payload) => this.onKafkaBatch(payload),
-      });
+      await this.runKafka();
       // kafkajs reports a failed first join through CRASH, and run() still resolves.
       if (this.startError) throw this.startError;
       stillStarting();
@@ -256,6 +260,15 @@ export class KafkaTransportConsumer implements TransportConsumer {
       }
       throw error;
     }
+  }
+
+  private runKafka(): Promise<void> {
+    return this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
+      eachBatch: (payload) => this.onKafkaBatch(payload),
+    });
   }
 
   async commit(offsets: CommitOffset[]): Promise<void> {
@@ -340,6 +353,7 @@ export class KafkaTransportConsumer implements TransportConsumer {
     if (this.stopping) return this.stopping;
     const wasStarted = this.state !== 'idle';
     this.state = 'stopping';
+    clearTimeout(this.rejoinTimer);
     this.stopping = (async () => {
       try {
         // kafkajs cannot stop a consumer whose run() is under way: let start() settle first.
@@ -413,6 +427,7 @@ export class KafkaTransportConsumer implements TransportConsumer {
     const generation = this.generations.joined(this.syncedGenerationId);
     this.syncedGenerationId = undefined;
     this.crashed = false;
+    this.outage.joined();
     const assignment = Object.entries(event.payload.memberAssignment)
       .flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition })))
       .sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
@@ -480,11 +495,23 @@ export class KafkaTransportConsumer implements TransportConsumer {
     this.generations.fetchersStopped();
     this.crashed = true;
     const { error, restart } = event.payload;
+    if (this.state === 'running') this.outage.failed();
     if (restart) {
       this.transport.log?.('warn', `${this.what}: kafkajs restarts the consumer after: ${error.message}`);
       return;
     }
-    const failure = operationError(`${this.what}: crashed and kafkajs gave up`, error);
+    if (this.state === 'running' && isOutage(error) && !this.outage.exhausted) {
+      this.rejoinLater(error);
+      return;
+    }
+    const outage = this.outage.elapsedMs;
+    const failure = operationError(
+      outage > 0 && isOutage(error)
+        ? `${this.what}: crashed and kafkajs gave up (no group join for ${seconds(outage)} s, ` +
+            `longer than the ${seconds(this.outage.budgetMs)} s a consumer rides out)`
+        : `${this.what}: crashed and kafkajs gave up`,
+      error,
+    );
     if (this.state === 'starting') {
       this.startError = failure;
       return;
@@ -500,6 +527,30 @@ export class KafkaTransportConsumer implements TransportConsumer {
     const handlers = this.handlers;
     this.handlers = undefined;
     this.notify(() => handlers?.onStopped?.(failure));
+  }
+
+  /** kafkajs gave up (and disconnected); within the outage budget we run it again, after a backoff. */
+  private rejoinLater(error: Error): void {
+    const delay = this.outage.nextDelayMs();
+    this.transport.log?.(
+      'warn',
+      `${this.what}: kafkajs gave up after: ${error.message}; rejoining in ${delay} ms ` +
+        `(${seconds(this.outage.elapsedMs)} s of the ${seconds(this.outage.budgetMs)} s a consumer rides out)`,
+    );
+    clearTimeout(this.rejoinTimer);
+    this.rejoinTimer = setTimeout(() => {
+      this.rejoinTimer = undefined;
+      if (this.state !== 'running') return;
+      // A failed join comes back through CRASH (run() resolves); anything else is a crash of ours.
+      this.runKafka().catch((failure: unknown) =>
+        this.onCrash({
+          type: 'consumer.crash',
+          id: '0',
+          timestamp: Date.now(),
+          payload: { error: asError(failure), groupId: this.options.groupId, restart: false },
+        }),
+      );
+    }, delay);
   }
 
   /** The eachBatch handler: hands a batch to onBatch and moves kafkajs's fetch position past it. */

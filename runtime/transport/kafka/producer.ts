@@ -21,6 +21,7 @@ import { estimateRecordBytes } from '../producer-buffer.js';
 import { createKafkaClient, OPERATION_RETRY } from './client.js';
 import { kafkaCompression } from './compression.js';
 import { connectError, operationError } from './errors.js';
+import { MIN_OUTAGE_BUDGET_MS, retryWhileUnreachable } from './outage.js';
 import { buildProduceRequest, recordMetadata } from './produce-request.js';
 import { refuseOversized, TopicCheck } from './topic-check.js';
 
@@ -98,11 +99,20 @@ export class KafkaTransportProducer implements TransportProducer {
     const request = buildProduceRequest(messages, Date.now());
     let response: Awaited<ReturnType<KafkaProducer['sendBatch']>>;
     try {
-      response = await this.producer.sendBatch({
-        topicMessages: request.topicMessages,
-        acks: this.options.acks,
-        compression: this.compression,
-        timeout: this.options.requestTimeoutMs,
+      const send = () =>
+        this.producer.sendBatch({
+          topicMessages: request.topicMessages,
+          acks: this.options.acks,
+          compression: this.compression,
+          timeout: this.options.requestTimeoutMs,
+        });
+      response = await retryWhileUnreachable(send, {
+        budgetMs: MIN_OUTAGE_BUDGET_MS,
+        onRetry: (error, delay) =>
+          this.transport.log?.(
+            'warn',
+            `kafka:// producer: no broker answers (${(error as Error).message}); sending again in ${delay} ms`,
+          ),
       });
     } catch (error) {
       const topics = request.topicMessages.map(({ topic }) => topic).join(', ');

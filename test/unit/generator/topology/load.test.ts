@@ -8,6 +8,7 @@ import {
   parseTopology,
   type TopologyError,
 } from '../../../../generator/topology/index.js';
+import { MAX_NESTING } from '../../../../generator/topology/json-source.js';
 import { EXAMPLE_TOPOLOGY } from './repo.js';
 
 function errorsOf(document: unknown): TopologyError[] {
@@ -186,5 +187,76 @@ describe('loadTopology', () => {
       'test.json:3:44 FG3002 #/agents/count/source/topic: there is no topic "ordres" (did you mean "orders"?)\n' +
         '    fix: name a topic declared under "topics" (orders), or declare it there',
     );
+  });
+});
+
+describe('loadTopology on pathological input (issue 17)', () => {
+  const withSchema = (schema: Record<string, unknown>) => ({
+    app: { id: 'shop' },
+    models: { Order: { schema: { type: 'object', ...schema } } },
+  });
+
+  for (const [shape, open, close] of [
+    ['arrays', '[', ']'],
+    ['objects', '{"a":', '}'],
+  ] as const) {
+    it(`a 10,000-deep nesting of ${shape} is FG1004 at the first bracket too deep, not a RangeError`, () => {
+      const depth = 10_000;
+      const nested = `${open.repeat(depth)}${shape === 'arrays' ? '' : '1'}${close.repeat(depth)}`;
+      const text = `{\n  "app": { "id": "shop" },\n  "models": { "Order": { "schema": { "type": "object", "examples": ${nested} } } }\n}\n`;
+      const result = parseTopology(text, 'deep.json');
+      assert.equal(result.topology, undefined);
+      assert.deepEqual(
+        result.errors.map((error) => [error.code, error.line]),
+        [['FG1004', 3]],
+      );
+      const [error] = result.errors;
+      // Nesting levels before the bracket: the document, "models", Order, "schema", then 96 of ours.
+      const at = text.indexOf('"examples": ') + '"examples": '.length + (MAX_NESTING - 4) * open.length;
+      assert.equal(error!.offset, at);
+      assert.match(
+        formatTopologyError(error!),
+        /^deep\.json:3:\d+ FG1004 #: the topology is too deeply nested/,
+      );
+    });
+  }
+
+  it('nesting up to the limit loads', () => {
+    const depth = MAX_NESTING - 4;
+    const result = parseTopology(
+      JSON.stringify(withSchema({ examples: JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`) })),
+      'ok.json',
+    );
+    assert.deepEqual(result.errors, []);
+  });
+
+  it('a loop of local $refs is FG4034 naming the loop, once, not a stack overflow', () => {
+    const errors = errorsOf(
+      withSchema({
+        properties: { item: { $ref: '#/definitions/Item' }, again: { $ref: '#/definitions/Line' } },
+        definitions: { Item: { $ref: '#/definitions/Line' }, Line: { $ref: '#/definitions/Item' } },
+      }),
+    );
+    assert.deepEqual(
+      errors.map((error) => [error.code, error.pointer, error.message]),
+      [
+        [
+          'FG4034',
+          '/models/Order/schema/properties/item/$ref',
+          '$ref cycle: #/definitions/Item -> #/definitions/Line -> #/definitions/Item never reaches a schema',
+        ],
+      ],
+    );
+  });
+
+  it('a $ref to itself is a loop; a $ref to a schema that contains it (a recursive type) is not', () => {
+    assert.deepEqual(codes(withSchema({ definitions: { Self: { $ref: '#/definitions/Self' } } })), [
+      'FG4034 /models/Order/schema/definitions/Self/$ref',
+    ]);
+    const tree = withSchema({
+      properties: { children: { type: 'array', items: { $ref: '#' } }, node: { $ref: '#/definitions/Node' } },
+      definitions: { Node: { type: 'object', properties: { next: { $ref: '#/definitions/Node' } } } },
+    });
+    assert.deepEqual(codes(tree), []);
   });
 });

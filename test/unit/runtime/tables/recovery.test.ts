@@ -130,6 +130,36 @@ describe('recovery', () => {
     await app.stop();
   });
 
+  it('skips a changelog record whose key LMDB cannot keep, and recovers the rest (issue 17)', async () => {
+    const app = tableApp();
+    const broker = app.conf.broker[0]!;
+    const changelog = `${app.appId}-totals-changelog`;
+    const memory = getMemoryBroker(broker);
+    memory.createTopics([{ name: changelog, partitions: 4, replicationFactor: 1, compacting: true }]);
+    const long = JSON.stringify('k'.repeat(200_000));
+    memory.produce(
+      [long, '"a"', long, '"b"'].map((key, i) => ({
+        topic: changelog,
+        partition: 1,
+        key: Buffer.from(key),
+        value: Buffer.from(String(i + 1)),
+      })),
+      'test',
+    );
+    const totals = app.table('totals', { keyType: 'string', valueType: 'number', default: () => 0 });
+    const input = app.topic('input', { keyType: 'string', valueType: 'number' });
+    app.agent(input, { name: 'add' }, async (stream) => {
+      for await (const [key, n] of stream.items()) totals.update(key, (v) => v + n);
+    });
+    await app.start();
+    await app.whenReady();
+    assert.deepEqual([...totals.entries()].sort(), [
+      ['a', 2],
+      ['b', 4],
+    ]);
+    await app.stop();
+  });
+
   it('a store ahead of its changelog (topic recreated) stops the worker with the fix', async () => {
     const ids = tableApp();
     const [id, broker] = [ids.id, ids.conf.broker[0]!];

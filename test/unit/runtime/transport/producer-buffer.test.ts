@@ -132,7 +132,7 @@ describe('ProducerBuffer', () => {
     const buffer = new ProducerBuffer(producer, { ...DEFAULTS, maxRequestSize: 1000 });
     await assert.rejects(
       buffer.send(message('x'.repeat(2000))),
-      /2\d{3} bytes to t\[0\].*maxRequestSize 1000/,
+      /2\d{3} bytes to t\[0\].*producerMaxRequestSize 1000/,
     );
     const ok = buffer.send(message('small'));
     await nextTurn();
