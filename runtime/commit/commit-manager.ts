@@ -1,5 +1,6 @@
 import type { CommitOffset } from '../transport/types.js';
 import type { AckTrackers } from './ack-tracker.js';
+import { CommitSchedule } from './commit-schedule.js';
 
 export interface CommitManagerOptions {
   /** Commit after this many acks (Faust's broker_commit_every). */
@@ -20,27 +21,25 @@ export interface CommitManagerOptions {
  * the covered events sent: the at-least-once promise. Commits run one at a time.
  */
 export class CommitManager {
-  private acksSinceCommit = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly schedule: CommitSchedule;
   private running: Promise<void> | undefined;
   private again = false;
 
-  constructor(private readonly options: CommitManagerOptions) {}
+  constructor(private readonly options: CommitManagerOptions) {
+    this.schedule = new CommitSchedule(options.every, options.intervalMs, () => void this.commit());
+  }
 
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.commit(), this.options.intervalMs);
-    this.timer.unref();
+    this.schedule.start();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.schedule.stop();
   }
 
   /** Counts an ack; commits when `every` acks have accumulated. */
   noteAck(): void {
-    if (++this.acksSinceCommit >= this.options.every) void this.commit();
+    this.schedule.noteAck();
   }
 
   /** Commits what is committable now; resolves when that commit (and any queued one) is done. */
@@ -58,7 +57,7 @@ export class CommitManager {
   private async run(): Promise<void> {
     do {
       this.again = false;
-      this.acksSinceCommit = 0;
+      this.schedule.reset();
       const generation = this.options.generation();
       const trackers = this.options.trackers();
       const offsets = trackers.pendingCommits();

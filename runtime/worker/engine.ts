@@ -301,10 +301,7 @@ export class Engine {
       drainTimeoutMs: Math.max(1000, conf.brokerCommitInterval * 1000),
       finalDrainTimeoutMs: this.revokeBoundMs(),
       seek: (partition, offset) => this.mainConsumer?.seek(partition, offset),
-      committedOffset: async ({ topic, partition }) => {
-        const offsets = await this.transportAdmin.committedOffsets(this.app.appId, topic);
-        return offsets.find((o) => o.partition === partition)?.offset ?? -1;
-      },
+      committedOffsets: (topic) => this.transportAdmin.committedOffsets(this.app.appId, topic),
       restartTracking: ({ topic, partition }) => this.conductor.restartPartition(topic, partition),
       beforeAbortSettles: async () => {
         for (const settle of this.abortSettlers) await settle();

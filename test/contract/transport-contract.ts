@@ -527,15 +527,19 @@ class Harness {
     return name;
   }
 
-  async producer(): Promise<TransportProducer> {
-    const producer = this.transport.createProducer({
+  private producerOptions(): ProducerOptions {
+    return {
       clientId: `fg-contract-${this.label}`,
       acks: -1,
       compression: 'none',
       requestTimeoutMs: 30_000,
       maxRequestSize: 1_048_576,
       ...this.settings.producerOptions,
-    });
+    };
+  }
+
+  async producer(): Promise<TransportProducer> {
+    const producer = this.transport.createProducer(this.producerOptions());
     this.producers.push(producer);
     await producer.connect();
     return producer;
@@ -544,12 +548,7 @@ class Harness {
   /** A connected transactional producer (its id fences earlier producers with the same id). */
   async transactionalProducer(transactionalId: string): Promise<TransactionalProducer> {
     const producer = this.transport.createTransactionalProducer({
-      clientId: `fg-contract-${this.label}`,
-      acks: -1,
-      compression: 'none',
-      requestTimeoutMs: 30_000,
-      maxRequestSize: 1_048_576,
-      ...this.settings.producerOptions,
+      ...this.producerOptions(),
       transactionalId,
       transactionTimeoutMs: 60_000,
     });

@@ -137,14 +137,7 @@ export class GroupCoordinator {
         );
       }
     }
-    for (const { topic, partition, offset } of offsets) {
-      let partitions = this.committed.get(topic);
-      if (!partitions) {
-        partitions = new Map();
-        this.committed.set(topic, partitions);
-      }
-      partitions.set(partition, offset);
-    }
+    this.store(offsets);
   }
 
   /**
@@ -160,6 +153,10 @@ export class GroupCoordinator {
         );
       }
     }
+    this.store(offsets);
+  }
+
+  private store(offsets: readonly CommitOffset[]): void {
     for (const { topic, partition, offset } of offsets) {
       let partitions = this.committed.get(topic);
       if (!partitions) {

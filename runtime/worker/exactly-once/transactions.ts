@@ -13,6 +13,7 @@ import type {
 } from '../../transport/types.js';
 import type { MessageSender } from '../producer.js';
 import { PartitionTransaction } from './partition-transaction.js';
+import { CommitSchedule } from '../../commit/commit-schedule.js';
 
 /** How often a commit checks whether its partition's delivered events are processed. */
 const DRAIN_POLL_MS = 2;
@@ -35,8 +36,8 @@ export interface ExactlyOnceOptions {
   /** The same bound when partitions are given up or the worker stops (then unfinished work is aborted). */
   finalDrainTimeoutMs: number;
   seek(partition: TopicPartition, offset: number): void;
-  /** The group's committed offset of a partition now (-1: none). */
-  committedOffset(partition: TopicPartition): Promise<number>;
+  /** The group's committed offsets of a topic now (-1 where none). */
+  committedOffsets(topic: string): Promise<CommitOffset[]>;
   /** Tracking of the partition starts over (its events are delivered again from a seek). */
   restartTracking(partition: TopicPartition): void;
   /** Runs after an abort, before the aborted sends' receipts reject (tables store earlier commits first). */
@@ -94,13 +95,14 @@ export class ExactlyOnce implements MessageSender {
   private generation = -1;
   /** Events of this generation and older may no longer send (their partitions were given up). */
   private closedGeneration = -1;
-  private acksSinceCommit = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly schedule: CommitSchedule;
   private cycle: Promise<void> | undefined;
   private again = false;
   private stopped = false;
 
-  constructor(private readonly options: ExactlyOnceOptions) {}
+  constructor(private readonly options: ExactlyOnceOptions) {
+    this.schedule = new CommitSchedule(options.every, options.intervalMs, () => void this.commit());
+  }
 
   /** Routes a send: into the transaction of the input partition whose event is sending. */
   send(message: OutgoingMessage): Promise<RecordMetadata> {
@@ -118,18 +120,16 @@ export class ExactlyOnce implements MessageSender {
   }
 
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.commit(), this.options.intervalMs);
-    this.timer.unref();
+    this.schedule.start();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.schedule.stop();
   }
 
+  /** Counts an ack; commits when `every` acks have accumulated. */
   noteAck(): void {
-    if (++this.acksSinceCommit >= this.options.every) void this.commit();
+    this.schedule.noteAck();
   }
 
   /**
@@ -201,7 +201,7 @@ export class ExactlyOnce implements MessageSender {
           if (!ok) return;
           // Fenced now: what the previous owner committed is final. Its last commit may have come
           // after the consumer fetched this partition's position (a zombie past its session).
-          const committed = await this.options.committedOffset(tp).catch(() => -1);
+          const committed = await this.committedOffset(tp).catch(() => -1);
           if (committed >= 0) this.minimums.set(key, committed);
           this.txns.set(key, { partition: tp, txn });
         })
@@ -232,10 +232,15 @@ export class ExactlyOnce implements MessageSender {
     const started = performance.now();
     const pending = new Map(this.committed);
     while (pending.size > 0 && performance.now() - started < this.options.finalDrainTimeoutMs) {
-      for (const [key, offset] of [...pending]) {
-        const entry = this.txns.get(key);
-        const visible = entry ? await this.options.committedOffset(entry.partition).catch(() => -1) : offset;
-        if (visible >= offset) pending.delete(key);
+      // Partitions given up meanwhile are no longer this worker's to wait for.
+      for (const key of pending.keys()) if (!this.txns.has(key)) pending.delete(key);
+      const topics = new Set([...pending.keys()].map((key) => this.txns.get(key)!.partition.topic));
+      for (const topic of topics) {
+        for (const { partition, offset } of await this.options.committedOffsets(topic).catch(() => [])) {
+          const key = tpKey(topic, partition);
+          const wanted = pending.get(key);
+          if (wanted !== undefined && offset >= wanted) pending.delete(key);
+        }
       }
       if (pending.size > 0) await sleep(DRAIN_POLL_MS * 5);
     }
@@ -244,6 +249,12 @@ export class ExactlyOnce implements MessageSender {
         `exactly-once: ${pending.size} committed offsets were not visible yet after ${Math.round(performance.now() - started)} ms`,
       );
     }
+  }
+
+  /** The group's committed offset of one partition now (-1: none). */
+  private async committedOffset({ topic, partition }: TopicPartition): Promise<number> {
+    const offsets = await this.options.committedOffsets(topic);
+    return offsets.find((o) => o.partition === partition)?.offset ?? -1;
   }
 
   /** Commits every partition's transaction (one cycle at a time). */
@@ -275,7 +286,7 @@ export class ExactlyOnce implements MessageSender {
   private async runCycles(options: CycleOptions): Promise<void> {
     do {
       this.again = false;
-      this.acksSinceCommit = 0;
+      this.schedule.reset();
       const started = performance.now();
       const results = await Promise.all(
         [...this.txns.entries()].map(([key, entry]) => this.commitPartition(key, entry, options)),
@@ -356,7 +367,7 @@ export class ExactlyOnce implements MessageSender {
     await this.discard(txn, `its commit failed: ${(error as Error).message}`, false);
     if (!(await this.restartProducer(txn, where))) return;
     // A producer that fenced ours may have committed further than we did.
-    const groupCommitted = await this.options.committedOffset(partition).catch(() => -1);
+    const groupCommitted = await this.committedOffset(partition).catch(() => -1);
     const from = Math.max(groupCommitted, this.committed.get(key) ?? this.startOffsets.get(key) ?? -1);
     if (from < 0) return;
     this.options.restartTracking(partition);
