@@ -468,6 +468,7 @@ export const SETTING_SPECS = {
     doc: 'Static group membership id (KIP-345), unique per worker; null means dynamic membership.',
     status: 'unsupported-by-client',
     note: 'kafkajs does not support static membership (group.instance.id); with brokerClient `librdkafka` it applies (and the start-up warning about it does not).',
+    honouredByLibrdkafka: true,
     default: null,
   }),
   consumerMetadataMaxAgeMs: setting({
@@ -530,6 +531,7 @@ export const SETTING_SPECS = {
     doc: 'Compression of produced batches: `gzip`, `snappy`, `lz4`, `zstd`; null (or `none`) for none.',
     status: 'supported',
     note: 'The kafkajs transport has gzip and snappy; `lz4` and `zstd` are accepted, warned about, and not applied. With brokerClient `librdkafka` all four apply.',
+    honouredByLibrdkafka: true,
     default: null,
     check: (value) =>
       value === 'lz4' || value === 'zstd'
