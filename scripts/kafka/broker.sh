@@ -71,9 +71,9 @@ case "$KAFKA_SECURE" in
   ;;
 esac
 
-# Kafka 3.x logs through slf4j 1 + reload4j (log4j 1 API); Kafka 4.x through slf4j 2 + log4j2.
+# Kafka 3.x logs through slf4j 1 + reload4j (log4j 1 API); Kafka 4.x through log4j2.
 if ((${KAFKA_VERSION%%.*} >= 4)); then
-  LOGGING_DEPS=(org.apache.logging.log4j:log4j-slf4j2-impl:2.24.3 org.apache.logging.log4j:log4j-core:2.24.3)
+  LOGGING_DEPS=(org.apache.logging.log4j:log4j-slf4j-impl:2.24.3)
   LOG_CONFIG="$INSTANCE/log4j2.properties"
   LOG_FLAG="-Dlog4j2.configurationFile=$LOG_CONFIG"
 else

@@ -25,6 +25,17 @@ function groupProtocol(): 'classic' | 'consumer' {
 }
 const protocol = groupProtocol();
 
+/**
+ * On Kafka 4's protocol each member has its own epoch and there is no JoinGroup: the transport
+ * still takes generations from JoinGroup, so members never agree on one and these cases wait.
+ */
+const GENERATIONS =
+  'group.protocol=consumer: members have their own epochs, no shared generation; the librdkafka transport reads generations from JoinGroup only (issue 13)';
+const CONSUMER_PROTOCOL_GAPS = {
+  'splits partitions within a group and hands them all to the survivor': GENERATIONS,
+  'rejects a commit for a partition the member no longer owns': GENERATIONS,
+};
+
 before(() => requireBroker());
 
 if (librdkafkaOrSkip('transport contract: librdkafka')) {
@@ -41,6 +52,10 @@ if (librdkafkaOrSkip('transport contract: librdkafka')) {
         },
         { groupProtocol: protocol },
       ),
-    { waitTimeoutMs: 45_000, testTimeoutMs: 180_000 },
+    {
+      waitTimeoutMs: 45_000,
+      testTimeoutMs: 180_000,
+      skip: protocol === 'consumer' ? CONSUMER_PROTOCOL_GAPS : undefined,
+    },
   );
 }
