@@ -1,13 +1,19 @@
 /**
  * npm run bench -- passthrough
  * One worker, 4 partitions, 1,000,000 JSON records of ~100 bytes: consume -> JSON decode -> keep
- * values with n % 10 != 0 -> produce to another topic with acks -1. Baseline in the same run on
- * the same broker: a raw kafkajs loop doing the same work (eachBatch, JSON.parse, same filter,
- * sendBatch with acks -1, commit after the produce resolves). faustgen's time runs to the commit of
- * the last event; it runs at_least_once, then exactly_once.
+ * values with n % 10 != 0 -> produce to another topic with acks -1. faustgen's time runs to the
+ * commit of the last event. For each client, in the same run on the same broker, faustgen
+ * (at_least_once) against the best raw loop of that client, each in its own process:
+ * - kafkajs: an eachBatch loop (JSON.parse, same filter, sendBatch with acks -1, commit after the
+ *   produce resolves), stock and with faustgen's produce-grouping fix; the faster one is the best.
+ * - librdkafka: consume(n), non-blocking produce with delivery reports (baselines/passthrough-librdkafka.ts).
+ * A RESULT line per client (`RESULT passthrough ...` for kafkajs, `RESULT passthrough-librdkafka ...`)
+ * gives faustgen's events/s, the best raw loop's and their ratio. On kafkajs faustgen also runs
+ * exactly_once. BENCH_CLIENTS=kafkajs (or librdkafka) runs one client only.
  */
 import type { Admin } from 'kafkajs';
 import { App } from '../runtime/index.js';
+import { loadKafkaJavascript } from '../runtime/transport/librdkafka/native.js';
 import {
   brokerUrl,
   createTopics,
@@ -37,10 +43,33 @@ type Guarantee = 'at_least_once' | 'exactly_once';
  * Events per second from the first event to the commit of the last one (with exactly_once the
  * output is visible only once its transaction commits).
  */
-async function faustgen(admin: Admin, input: string, output: string, guarantee: Guarantee): Promise<number> {
+type BrokerClient = 'kafkajs' | 'librdkafka';
+
+const CLIENTS = (process.env.BENCH_CLIENTS ?? 'kafkajs,librdkafka').split(',').map((c) => c.trim());
+
+function librdkafkaInstalled(): boolean {
+  try {
+    loadKafkaJavascript();
+    return true;
+  } catch (error) {
+    console.log(
+      `librdkafka variants skipped: ${error instanceof Error ? error.message.split('. ')[0] : error}`,
+    );
+    return false;
+  }
+}
+
+async function faustgen(
+  admin: Admin,
+  input: string,
+  output: string,
+  guarantee: Guarantee,
+  brokerClient: BrokerClient = 'kafkajs',
+): Promise<number> {
   const appId = uniqueName('passthrough');
   const app = new App(appId, {
     broker: brokerUrl(),
+    brokerClient,
     logLevel: 'warn' as const,
     processingGuarantee: guarantee,
   });
@@ -84,29 +113,54 @@ async function main(): Promise<void> {
   );
   const fillSeconds = await fillTopic(input, COUNT, makeRecord);
   console.log(`filled ${input} in ${fillSeconds.toFixed(1)} s`);
-  const args = [input, outBase, String(COUNT), String(PARTITIONS)];
-  const base = await runBaseline('passthrough-kafkajs', args, 'events_per_s');
-  console.log(`baseline (raw kafkajs 2.2.4 eachBatch loop, own process): ${base} events/s`);
-  const patchedArgs = [input, outPatched, String(COUNT), String(PARTITIONS), '--patched'];
-  const patched = await runBaseline('passthrough-kafkajs', patchedArgs, 'events_per_s');
-  console.log(
-    `baseline with faustgen's kafkajs grouping fix (for reference, not the RESULT): ${patched} events/s`,
-  );
-  const ours = await faustgen(admin, input, outFaust, 'at_least_once');
-  console.log(`faustgen (one worker, one agent, at_least_once): ${Math.round(ours)} events/s`);
-  console.log(`ratio against the baseline with the grouping fix: ${ratio(ours, patched)}`);
-  const eos = await faustgen(admin, input, outEos, 'exactly_once');
-  console.log(
-    `faustgen exactly_once (a transaction per input partition, brokerCommitInterval 2.8 s): ${Math.round(eos)} events/s`,
-  );
+  const results: string[] = [];
+  if (CLIENTS.includes('kafkajs')) {
+    const args = [input, outBase, String(COUNT), String(PARTITIONS)];
+    const stock = await runBaseline('passthrough-kafkajs', args, 'events_per_s');
+    console.log(`kafkajs raw loop (stock kafkajs 2.2.4 eachBatch, own process): ${stock} events/s`);
+    const patchedArgs = [input, outPatched, String(COUNT), String(PARTITIONS), '--patched'];
+    const patched = await runBaseline('passthrough-kafkajs', patchedArgs, 'events_per_s');
+    console.log(`kafkajs raw loop with faustgen's produce-grouping fix: ${patched} events/s`);
+    const best = Math.max(stock, patched);
+    const ours = await faustgen(admin, input, outFaust, 'at_least_once');
+    console.log(
+      `kafkajs: faustgen (one worker, one agent, at_least_once) ${Math.round(ours)} events/s, ` +
+        `best raw loop ${Math.round(best)} events/s, ratio ${ratio(ours, best)}`,
+    );
+    const eos = await faustgen(admin, input, outEos, 'exactly_once');
+    console.log(
+      `kafkajs: faustgen exactly_once (a transaction per input partition, brokerCommitInterval 2.8 s): ${Math.round(eos)} events/s`,
+    );
+    results.push(
+      `RESULT passthrough client=kafkajs events_per_s=${Math.round(ours)} best_raw_events_per_s=${Math.round(best)} ratio=${ratio(ours, best)} stock_kafkajs_events_per_s=${Math.round(stock)}`,
+      `RESULT passthrough-exactly-once events_per_s=${Math.round(eos)} at_least_once_events_per_s=${Math.round(ours)} ratio=${ratio(eos, ours)} ratio_to_best_raw=${ratio(eos, best)}`,
+    );
+  }
+  if (CLIENTS.includes('librdkafka') && librdkafkaInstalled()) {
+    const outRdBase = uniqueName('bench-pt-out-baseline-rd');
+    const outRdFaust = uniqueName('bench-pt-out-faustgen-rd');
+    await createTopics(admin, [outRdBase, outRdFaust], PARTITIONS);
+    const best = await runBaseline(
+      'passthrough-librdkafka',
+      [input, outRdBase, String(COUNT)],
+      'events_per_s',
+    );
+    console.log(
+      `librdkafka raw loop (consume(n), non-blocking produce with delivery reports, own process): ${best} events/s`,
+    );
+    const ours = await faustgen(admin, input, outRdFaust, 'at_least_once', 'librdkafka');
+    console.log(
+      `librdkafka: faustgen (one worker, one agent, at_least_once) ${Math.round(ours)} events/s, ` +
+        `best raw loop ${Math.round(best)} events/s, ratio ${ratio(ours, best)}`,
+    );
+    results.push(
+      `RESULT passthrough-librdkafka client=librdkafka events_per_s=${Math.round(ours)} best_raw_events_per_s=${Math.round(best)} ratio=${ratio(ours, best)}`,
+    );
+    await deleteTopics(admin, [outRdBase, outRdFaust]);
+  }
   await deleteTopics(admin, [input, outBase, outPatched, outFaust, outEos]);
   await admin.disconnect();
-  console.log(
-    `RESULT passthrough events_per_s=${Math.round(ours)} baseline_events_per_s=${Math.round(base)} ratio=${ratio(ours, base)}`,
-  );
-  console.log(
-    `RESULT passthrough-exactly-once events_per_s=${Math.round(eos)} at_least_once_events_per_s=${Math.round(ours)} ratio=${ratio(eos, ours)} ratio_to_baseline=${ratio(eos, base)}`,
-  );
+  for (const line of results) console.log(line);
 }
 
 await main();

@@ -30,7 +30,10 @@ export interface ProducerBufferOptions {
   lingerSeconds: number;
   /** Upper bound on the bytes of one request (producer_max_request_size). */
   maxRequestSize: number;
-  /** Requests in flight at once; default 1 (see the module comment). */
+  /**
+   * Requests in flight at once; default: the producer's orderedInFlight (an idempotent producer
+   * keeps order with several), else 1 (see the module comment).
+   */
   maxInFlight?: number;
 }
 
@@ -104,7 +107,7 @@ export class ProducerBuffer {
     private readonly producer: TransportProducer,
     private readonly options: ProducerBufferOptions,
   ) {
-    this.maxInFlight = options.maxInFlight ?? 1;
+    this.maxInFlight = options.maxInFlight ?? producer.orderedInFlight ?? 1;
     const check = (name: string, value: number, min: number) => {
       if (!Number.isFinite(value) || value < min) {
         throw new Error(`ProducerBuffer: ${name} must be a number >= ${min}, not ${value}`);

@@ -77,6 +77,8 @@ export interface ConsumerOptions {
   maxPollRecords: number;
   /** Custom assignment protocols (kafkajs assigners); transports that cannot use them ignore them. */
   partitionAssigners?: unknown[];
+  /** Static membership (KIP-345, group.instance.id); transports that cannot use it ignore it. */
+  groupInstanceId?: string;
 }
 
 /**
@@ -117,13 +119,19 @@ export interface ProducerOptions {
   clientId: string;
   /** -1 (all in-sync replicas), 0 or 1. */
   acks: -1 | 0 | 1;
-  compression: 'none' | 'gzip' | 'snappy';
+  /** lz4 and zstd: librdkafka only. */
+  compression: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
   requestTimeoutMs: number;
   /** Max bytes in one produce request. */
   maxRequestSize: number;
 }
 
 export interface TransportProducer {
+  /**
+   * Optional: how many requests may be in flight at once with per-partition order kept across
+   * retries (an idempotent producer); the ProducerBuffer then keeps that many in flight. Default 1.
+   */
+  readonly orderedInFlight?: number;
   connect(): Promise<void>;
   /** Sends messages as one request (per broker); resolves with one metadata per message, in order. */
   sendBatch(messages: OutgoingMessage[]): Promise<RecordMetadata[]>;

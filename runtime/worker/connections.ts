@@ -37,7 +37,7 @@ export class Connections {
 
   /** A transport (its own clients) for the configured broker. */
   transport(): Transport {
-    return createTransport(this.conf.broker, this.transportOptions());
+    return createTransport(this.conf.broker, this.transportOptions(), this.conf.brokerClient);
   }
 
   consumerOptions(purpose: ConsumerPurpose): ConsumerOptions {
@@ -56,6 +56,7 @@ export class Connections {
       maxPollRecords: purpose.maxPollRecords ?? conf.brokerMaxPollRecords ?? 0,
       ...(purpose.offsetOutOfRange ? { offsetOutOfRange: purpose.offsetOutOfRange } : {}),
       ...(purpose.partitionAssigners ? { partitionAssigners: purpose.partitionAssigners } : {}),
+      ...(conf.consumerGroupInstanceId ? { groupInstanceId: conf.consumerGroupInstanceId } : {}),
     };
   }
 
@@ -69,10 +70,12 @@ export class Connections {
     return {
       clientId: conf.brokerClientId,
       acks: conf.producerAcks,
-      // lz4 and zstd are accepted settings (warned about at start-up) that kafkajs cannot apply.
+      // lz4 and zstd: librdkafka applies them; kafkajs cannot (warned about at start-up).
       compression:
-        conf.producerCompressionType === 'gzip' || conf.producerCompressionType === 'snappy'
-          ? conf.producerCompressionType
+        conf.producerCompressionType === 'gzip' ||
+        conf.producerCompressionType === 'snappy' ||
+        (conf.brokerClient === 'librdkafka' && conf.producerCompressionType !== null)
+          ? (conf.producerCompressionType ?? 'none')
           : 'none',
       requestTimeoutMs: ms(conf.producerRequestTimeout),
       maxRequestSize: conf.producerMaxRequestSize,

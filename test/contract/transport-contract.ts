@@ -37,6 +37,8 @@ export interface TransportContractOptions {
   deleteTopics?: boolean;
   /** Runs once after all cases (e.g. to destroy an in-memory broker). */
   teardown?: () => void | Promise<void>;
+  /** Cases this transport cannot pass, by title, with the reason the runner prints. */
+  skip?: Readonly<Record<string, string>>;
 }
 
 type MakeTransport = () => Transport | Promise<Transport>;
@@ -62,7 +64,9 @@ export function transportContract(
     deleteTopics: opts.deleteTopics ?? true,
   };
   const scenario = (title: string, body: (h: Harness) => Promise<void>) =>
-    it(title, { timeout: settings.testTimeoutMs }, () => withHarness(makeTransport, settings, title, body));
+    it(title, { timeout: settings.testTimeoutMs, skip: opts.skip?.[title] }, () =>
+      withHarness(makeTransport, settings, title, body),
+    );
 
   describe(`transport contract: ${name}`, () => {
     if (opts.teardown) after(opts.teardown);

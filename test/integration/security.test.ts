@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { App, type SettingsInput } from '../../runtime/index.js';
 import { uniqueName } from '../support/names.js';
 import { type SecureBroker, startSecureBroker } from './security-broker.js';
+import { notOnLibrdkafka } from '../support/broker-client.js';
 
 const EVENTS = 20;
 const MECHANISMS = ['scram-sha-256', 'scram-sha-512', 'plain'] as const;
@@ -99,7 +100,15 @@ describe('broker security against SASL_SSL and SSL listeners', { timeout: 300_00
     });
   }
 
-  it('round-trips events over SSL with a client certificate (PKCS12 as pfx)', async () => {
+  const pfxSkip = notOnLibrdkafka(
+    'librdkafka reads PKCS12 only from a file (ssl.keystore.location), not from sslContext.pfx; it takes cert and key as PEM',
+  );
+  /** librdkafka retries a failed handshake or authentication instead of failing the connect with its cause. */
+  const failFastSkip = notOnLibrdkafka(
+    'librdkafka retries failed authentication and TLS handshakes; the connect fails after its timeout as "broker transport failure", not at once with the cause',
+  );
+
+  it('round-trips events over SSL with a client certificate (PKCS12 as pfx)', { skip: pfxSkip }, async () => {
     await roundTrip({
       broker: broker.ssl,
       sslContext: { ca: broker.ca, pfx: broker.clientPfx, passphrase: broker.clientPassphrase },
@@ -107,7 +116,7 @@ describe('broker security against SASL_SSL and SSL listeners', { timeout: 300_00
   });
 
   for (const mechanism of MECHANISMS) {
-    it(`fails fast and says so on a wrong password with ${mechanism}`, async () => {
+    it(`fails fast and says so on a wrong password with ${mechanism}`, { skip: failFastSkip }, async () => {
       const { error, ms } = await failedStart({
         broker: broker.saslSsl,
         brokerCredentials: { mechanism, username: broker.username, password: 'not-the-password' },
@@ -126,7 +135,9 @@ describe('broker security against SASL_SSL and SSL listeners', { timeout: 300_00
     });
   }
 
-  it('fails fast with a certificate error when the CA given did not sign the broker certificate', async () => {
+  it('fails fast with a certificate error when the CA given did not sign the broker certificate', {
+    skip: failFastSkip,
+  }, async () => {
     const { error, ms } = await failedStart({
       broker: broker.saslSsl,
       brokerCredentials: { mechanism: 'scram-sha-256', username: broker.username, password: broker.password },
@@ -143,7 +154,9 @@ describe('broker security against SASL_SSL and SSL listeners', { timeout: 300_00
     assert.ok(ms < 10_000, `the failure took ${Math.round(ms)} ms`);
   });
 
-  it('fails fast when the SSL listener wants a client certificate and none is given', async () => {
+  it('fails fast when the SSL listener wants a client certificate and none is given', {
+    skip: failFastSkip,
+  }, async () => {
     const { error, ms } = await failedStart({ broker: broker.ssl, sslContext: { ca: broker.ca } });
     assert.match(
       error.message,
@@ -154,7 +167,9 @@ describe('broker security against SASL_SSL and SSL listeners', { timeout: 300_00
     assert.ok(ms < 10_000, `the failure took ${Math.round(ms)} ms`);
   });
 
-  it('fails fast with a hint at sslContext when SASL is sent to a SASL_SSL listener without TLS', async () => {
+  it('fails fast with a hint at sslContext when SASL is sent to a SASL_SSL listener without TLS', {
+    skip: failFastSkip,
+  }, async () => {
     const { error, ms } = await failedStart({
       broker: broker.saslSsl,
       brokerCredentials: { mechanism: 'plain', username: broker.username, password: broker.password },
@@ -166,7 +181,9 @@ describe('broker security against SASL_SSL and SSL listeners', { timeout: 300_00
     assert.ok(ms < 10_000, `the failure took ${Math.round(ms)} ms`);
   });
 
-  it('fails fast with a hint at brokerCredentials when TLS alone is used on a SASL_SSL listener', async () => {
+  it('fails fast with a hint at brokerCredentials when TLS alone is used on a SASL_SSL listener', {
+    skip: failFastSkip,
+  }, async () => {
     const { error, ms } = await failedStart({ broker: broker.saslSsl, sslContext: { ca: broker.ca } });
     assert.match(error.message, /Closed connection \(if this listener is SASL_SSL, set brokerCredentials\)$/);
     assert.ok(ms < 10_000, `the failure took ${Math.round(ms)} ms`);

@@ -61,6 +61,11 @@ export interface SettingSpec<T = unknown, In = T> {
   readonly status: SettingStatus;
   /** Why the status is what it is, or how faustgen differs from Faust. */
   readonly note?: string;
+  /**
+   * True when the librdkafka client honours what kafkajs cannot: with `brokerClient: librdkafka`
+   * neither the status warning nor `check` applies.
+   */
+  readonly honouredByLibrdkafka?: boolean;
   /** Set when the setting is deprecated: what to use instead. */
   readonly deprecated?: string;
   /** The default value; see `derive` for defaults computed from other settings. */

@@ -41,7 +41,8 @@ The effective app id is the id, or \`idFormat\` applied to it when \`version\` i
 
 - **supported**: the runtime honours it.
 - **not yet built**: it configures something faustgen does not have yet.
-- **not in kafkajs**: the Kafka client, kafkajs, has no such option.
+- **not in kafkajs**: the Kafka client, kafkajs, has no such option. *(librdkafka: supported)* means
+  that with \`brokerClient: librdkafka\` it is honoured and not warned about.
 - **not applicable**: it is about Python or Faust internals.
 
 Settings of the last three kinds are accepted, and when one is set to a value other than its default
@@ -78,7 +79,9 @@ function row(def: SettingDef): string {
     def.type.description,
     defaultCell(def),
     `\`${def.env}\``,
-    STATUS_TEXT[def.status],
+    def.honouredByLibrdkafka && def.status !== 'supported'
+      ? `${STATUS_TEXT[def.status]} (librdkafka: supported)`
+      : STATUS_TEXT[def.status],
     descriptionCell(def),
   ];
   return `| ${cells.map(cell).join(' | ')} |`;

@@ -318,6 +318,15 @@ export const SETTING_SPECS = {
     note: 'kafkajs has no switch for CRC checks.',
     default: true,
   }),
+  brokerClient: setting({
+    faustName: null,
+    type: enumOf(['kafkajs', 'librdkafka']),
+    section: 'broker',
+    doc: 'Kafka client behind `kafka://` URLs: `kafkajs`, or `librdkafka` (@confluentinc/kafka-javascript, an optional dependency built from source; it adds static membership, lz4 and zstd).',
+    status: 'supported',
+    note: 'faustgen addition.',
+    default: 'kafkajs',
+  }),
   brokerClientId: setting({
     faustName: 'broker_client_id',
     type: string,
@@ -458,7 +467,8 @@ export const SETTING_SPECS = {
     section: 'consumer',
     doc: 'Static group membership id (KIP-345), unique per worker; null means dynamic membership.',
     status: 'unsupported-by-client',
-    note: 'kafkajs does not support static membership (group.instance.id).',
+    note: 'kafkajs does not support static membership (group.instance.id); with brokerClient `librdkafka` it applies (and the start-up warning about it does not).',
+    honouredByLibrdkafka: true,
     default: null,
   }),
   consumerMetadataMaxAgeMs: setting({
@@ -520,7 +530,8 @@ export const SETTING_SPECS = {
     section: 'producer',
     doc: 'Compression of produced batches: `gzip`, `snappy`, `lz4`, `zstd`; null (or `none`) for none.',
     status: 'supported',
-    note: 'The kafkajs transport has gzip and snappy; `lz4` and `zstd` are accepted, warned about, and not applied.',
+    note: 'The kafkajs transport has gzip and snappy; `lz4` and `zstd` are accepted, warned about, and not applied. With brokerClient `librdkafka` all four apply.',
+    honouredByLibrdkafka: true,
     default: null,
     check: (value) =>
       value === 'lz4' || value === 'zstd'

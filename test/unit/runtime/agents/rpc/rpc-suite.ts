@@ -269,6 +269,9 @@ export function rpcSuites(transport: string, options: RpcSuiteOptions): void {
           for await (const n of stream) if (n % 2 === 0) yield n;
         }),
       );
+      // Started first: with 1 s per request, the caller's own start (its reply consumer joining,
+      // slower on librdkafka) must not be what times out.
+      assert.equal(await c.ask(0, { key: Buffer.from('k'), timeout: 30 }), 0);
       const error = await c.join([0, 2, 3, 4], { key: Buffer.from('k'), timeout: 1 }).then(
         () => assert.fail('join() resolved'),
         (e: unknown) => e,

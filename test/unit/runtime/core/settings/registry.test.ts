@@ -237,6 +237,7 @@ describe('settings registry', () => {
     const settings = resolveSettings('payments', {}, { env: {} });
     const additions = SETTINGS.filter((def) => def.faustName === null).map((def) => def.name);
     assert.deepEqual(additions.sort(), [
+      'brokerClient',
       'consumerStallTimeout',
       'deadLetter',
       'logFormat',
@@ -245,6 +246,7 @@ describe('settings registry', () => {
       'shutdownTimeout',
     ]);
     assert.equal(settings.deadLetter, true);
+    assert.equal(settings.brokerClient, 'kafkajs');
     assert.equal(settings.logLevel, 'info');
     assert.equal(settings.logFormat, 'auto');
     assert.equal(settings.shutdownTimeout, 10);

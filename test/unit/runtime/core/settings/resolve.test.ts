@@ -223,6 +223,14 @@ describe('resolveSettings warnings', () => {
     );
   });
 
+  it('does not warn about what librdkafka honours when it is the client', () => {
+    const given = { consumerGroupInstanceId: 'worker-1', producerCompressionType: 'zstd' } as const;
+    assert.equal(resolve(given).warnings.length, 2, 'on kafkajs both are warned about');
+    assert.deepEqual(resolve({ ...given, brokerClient: 'librdkafka' }).warnings, []);
+    const crcs = resolve({ brokerClient: 'librdkafka', brokerCheckCrcs: false }).warnings;
+    assert.equal(crcs.length, 1, 'a setting librdkafka does not honour is still warned about');
+  });
+
   it('does not warn when an unsupported setting is set to its default', () => {
     assert.deepEqual(resolve({ brokerCheckCrcs: true, brokerApiVersion: 'auto' }).warnings, []);
   });
