@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Kafka, Producer } from 'kafkajs';
 import ts from 'typescript';
-import { emitModels } from '../../generator/emit/models.js';
+import { renderTopology } from '../../generator/emit/generate.js';
 import { packageRoot } from '../../generator/emit/templates.js';
 import { parseTopology } from '../../generator/topology/index.js';
 import { App, DEAD_LETTER_HEADERS, deadLetterTopicName, type Event } from '../../runtime/index.js';
@@ -60,7 +60,9 @@ async function generatedPayment(dir: string): Promise<Model<Payment>> {
     'the topology is valid',
   );
   assert.ok(loaded.topology);
-  const source = await emitModels(loaded.topology, '// generated');
+  // As generate renders it (its imports are computed from what the file uses).
+  const rendered = await renderTopology(loaded.topology);
+  const source = rendered.files.find((file) => file.path.endsWith('models.ts'))!.content;
   const js = ts.transpileModule(source, {
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
   }).outputText;
