@@ -22,6 +22,7 @@ import {
   uniqueName,
   untilCommitted,
 } from './support.js';
+import { runTableCount } from './table-count-run.js';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 1_000_000);
 const PARTITIONS = 4;
@@ -117,27 +118,6 @@ async function streamTableJoin(
   return { eventsPerSecond, checked: matched };
 }
 
-async function tableCount(admin: Admin, input: string): Promise<Run> {
-  const datadir = mkdtempSync(join(tmpdir(), 'faustgen-bench-join-tc-'));
-  const app = worker(uniqueName('join-tc'), datadir);
-  const source = app.topic(input, { keyType: 'string', valueType: 'json' });
-  const counts = app.table('counts', { keyType: 'string', valueType: 'number', default: () => 0 });
-  const progress = { seen: 0, started: 0 };
-  app.agent(source, { name: 'count' }, async (stream) => {
-    for await (const [key] of stream.items()) {
-      if (progress.started === 0) progress.started = performance.now();
-      counts.update(key, (n) => n + 1);
-      progress.seen++;
-    }
-  });
-  const eventsPerSecond = await timed(admin, app, input, progress);
-  let total = 0;
-  for (const value of counts.values()) total += value;
-  await app.stop();
-  rmSync(datadir, { recursive: true, force: true });
-  return { eventsPerSecond, checked: total };
-}
-
 async function main(): Promise<void> {
   const admin = (await kafka()).admin();
   await admin.connect();
@@ -158,14 +138,17 @@ async function main(): Promise<void> {
   console.log(
     `faustgen stream-table join: ${Math.round(joined.eventsPerSecond)} events/s; ${joined.checked} enriched with a customer`,
   );
-  const counted = await tableCount(admin, input);
+  const counted = await runTableCount(admin, input, {
+    count: COUNT,
+    partitions: PARTITIONS,
+    guarantee: 'at_least_once',
+  });
   console.log(
-    `faustgen table-count: ${Math.round(counted.eventsPerSecond)} events/s; counts total ${counted.checked}`,
+    `faustgen table-count: ${Math.round(counted.eventsPerSecond)} events/s; counts total ${counted.total}`,
   );
   if (joined.checked !== COUNT)
     throw new Error(`the join is wrong: ${joined.checked} of ${COUNT} events found their customer`);
-  if (counted.checked !== COUNT)
-    throw new Error(`the table is wrong: it counted ${counted.checked} of ${COUNT}`);
+  if (counted.total !== COUNT) throw new Error(`the table is wrong: it counted ${counted.total} of ${COUNT}`);
   await deleteTopics(admin, [input, customers, output]);
   await admin.disconnect();
   console.log(

@@ -22,6 +22,7 @@ import {
   uniqueName,
   untilCommitted,
 } from './support.js';
+import { runTableCount } from './table-count-run.js';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 1_000_000);
 const PARTITIONS = 4;
@@ -29,54 +30,6 @@ const KEYS = 10_000;
 const PAD = 'x'.repeat(70);
 
 const makeRecord = (i: number) => ({ key: `key-${i % KEYS}`, value: JSON.stringify({ n: i, pad: PAD }) });
-
-type Guarantee = 'at_least_once' | 'exactly_once';
-
-/** Events per second from the first event to the commit of the last one (its changelog record included). */
-async function faustgen(
-  admin: Admin,
-  input: string,
-  guarantee: Guarantee,
-): Promise<{ eventsPerSecond: number; keys: number; total: number }> {
-  const datadir = mkdtempSync(join(tmpdir(), 'faustgen-bench-table-'));
-  const appId = uniqueName('table-count');
-  const app = new App(appId, {
-    broker: brokerUrl(),
-    logLevel: 'warn' as const,
-    datadir,
-    webEnabled: false,
-    topicPartitions: PARTITIONS,
-    processingGuarantee: guarantee,
-  });
-  const source = app.topic(input, { keyType: 'string', valueType: 'json' });
-  const counts = app.table('counts', { keyType: 'string', valueType: 'number', default: () => 0 });
-  let seen = 0;
-  let started = 0;
-  let finish!: () => void;
-  const done = new Promise<void>((resolve) => {
-    finish = resolve;
-  });
-  app.agent(source, { name: 'count' }, async (stream) => {
-    for await (const [key] of stream.items()) {
-      if (started === 0) started = performance.now();
-      counts.update(key, (n) => n + 1);
-      if (++seen >= COUNT) finish();
-    }
-  });
-  await app.start();
-  await done;
-  await untilCommitted(admin, appId, input, COUNT);
-  const seconds = (performance.now() - started) / 1000;
-  let keys = 0;
-  let total = 0;
-  for (const value of counts.values()) {
-    keys++;
-    total += value;
-  }
-  await app.stop();
-  rmSync(datadir, { recursive: true, force: true });
-  return { eventsPerSecond: COUNT / seconds, keys, total };
-}
 
 async function main(): Promise<void> {
   const admin = (await kafka()).admin();
@@ -98,12 +51,20 @@ async function main(): Promise<void> {
     'events_per_s',
   );
   console.log(`baseline (raw kafkajs 2.2.4 passthrough loop, own process): ${base} events/s`);
-  const ours = await faustgen(admin, input, 'at_least_once');
+  const ours = await runTableCount(admin, input, {
+    count: COUNT,
+    partitions: PARTITIONS,
+    guarantee: 'at_least_once',
+  });
   console.log(
     `faustgen (one worker, one agent, LMDB table): ${Math.round(ours.eventsPerSecond)} events/s; ` +
       `${ours.keys} keys counting ${ours.total} events`,
   );
-  const eos = await faustgen(admin, input, 'exactly_once');
+  const eos = await runTableCount(admin, input, {
+    count: COUNT,
+    partitions: PARTITIONS,
+    guarantee: 'exactly_once',
+  });
   console.log(
     `faustgen exactly_once (a transaction per input partition): ${Math.round(eos.eventsPerSecond)} events/s; ` +
       `${eos.keys} keys counting ${eos.total} events`,

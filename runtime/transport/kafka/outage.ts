@@ -30,23 +30,24 @@ const OUTAGE_TYPES = new Set([
  */
 export function isOutage(error: unknown): boolean {
   if (isUnreachable(error)) return true;
-  let current: unknown = error;
-  for (let depth = 0; depth < 10 && current && typeof current === 'object'; depth++) {
-    const { name, type, cause } = current as { name?: string; type?: string; cause?: unknown };
+  for (const { name, type } of causes(error)) {
     if ((name && OUTAGE_NAMES.has(name)) || (type && OUTAGE_TYPES.has(type))) return true;
-    current = cause;
   }
   return false;
 }
 
-/** Whether the broker answered that its group coordinator is still loading (it is back, not ready). */
-export function isLoading(error: unknown): boolean {
+/** An error and its causes (at most 10 deep). */
+function* causes(error: unknown): Generator<{ name?: string; type?: string }> {
   let current: unknown = error;
   for (let depth = 0; depth < 10 && current && typeof current === 'object'; depth++) {
-    const { type, cause } = current as { type?: string; cause?: unknown };
-    if (type === 'COORDINATOR_LOAD_IN_PROGRESS') return true;
-    current = cause;
+    yield current as { name?: string; type?: string };
+    current = (current as { cause?: unknown }).cause;
   }
+}
+
+/** Whether the broker answered that its group coordinator is still loading (it is back, not ready). */
+export function isLoading(error: unknown): boolean {
+  for (const { type } of causes(error)) if (type === 'COORDINATOR_LOAD_IN_PROGRESS') return true;
   return false;
 }
 

@@ -228,17 +228,7 @@ export class ExactlyOnce implements MessageSender {
       if (this.txns.has(key) || this.connecting.has(key)) continue;
       const id = transactionalId(this.options.groupId, tp);
       const txn = new PartitionTransaction(id, this.options.createProducer(id), this.options.bufferOptions);
-      const connected = this.restartProducer(txn, `${tp.topic}[${tp.partition}]`, true)
-        .then(async (ok) => {
-          if (!ok) return;
-          // Fenced now: what the previous owner committed is final. Its last commit may have come
-          // after the consumer fetched this partition's position (a zombie past its session).
-          const committed = await this.committedOffset(tp).catch(() => -1);
-          if (committed >= 0) this.minimums.set(key, committed);
-          this.txns.set(key, { partition: tp, txn });
-        })
-        .finally(() => this.connecting.delete(key));
-      this.connecting.set(key, connected);
+      this.fence(key, tp, txn, { first: true });
     }
     await Promise.all(closing);
   }
@@ -252,15 +242,33 @@ export class ExactlyOnce implements MessageSender {
     this.options.logger.warn(
       `exactly-once: the consumer rejoined its group without giving up ${where} first; aborting its open transaction`,
     );
-    const restarted = this.discard(txn, 'the consumer rejoined without a revoke', false)
-      .then(() => this.restartProducer(txn, where))
+    this.fence(key, partition, txn, {
+      before: this.discard(txn, 'the consumer rejoined without a revoke', false),
+    });
+  }
+
+  /**
+   * Connects (`first`) or replaces a partition's producer, fencing every earlier one, while its
+   * batches wait; then its events start no lower than the offset committed by then. Fenced, what
+   * an earlier owner committed is final; its last commit may have come after the consumer fetched
+   * this partition's position (a zombie past its session).
+   */
+  private fence(
+    key: string,
+    partition: TopicPartition,
+    txn: PartitionTransaction,
+    { first = false, before = Promise.resolve() }: { first?: boolean; before?: Promise<void> },
+  ): void {
+    const fenced = before
+      .then(() => this.restartProducer(txn, `${partition.topic}[${partition.partition}]`, first))
       .then(async (ok) => {
         if (!ok) return;
         const committed = await this.committedOffset(partition).catch(() => -1);
         if (committed >= 0) this.minimums.set(key, committed);
+        this.txns.set(key, { partition, txn });
       })
       .finally(() => this.connecting.delete(key));
-    this.connecting.set(key, restarted);
+    this.connecting.set(key, fenced);
   }
 
   /**
