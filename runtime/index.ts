@@ -25,6 +25,7 @@ export {
   agentStubs,
   type JobStubContext,
   type JobStubHandler,
+  type JoinedStreamOf,
   jobStubs,
   type RouteRequest,
   type RouteStubHandler,

@@ -9,7 +9,7 @@ import {
   STUB_SECTIONS,
   type StubKind,
 } from '../plan/plan.js';
-import type { Topology } from '../topology/index.js';
+import type { JoinDef, Topology } from '../topology/index.js';
 import { normalizeSource } from './format.js';
 import { withImports } from './imports.js';
 import { emitModels } from './models.js';
@@ -42,6 +42,18 @@ export interface RenderOptions {
   readonly projectDir?: string;
 }
 
+/** What an agent reading a join reads, for its stub's comment. */
+function joinText(join: JoinDef | undefined): string {
+  if (join === undefined) return '';
+  if (join.type === 'windowed') {
+    return `the ${join.kind} windowed join ${join.name} of topics ${join.left.topic} and ${join.right.topic}`;
+  }
+  if (join.type === 'stream-table') {
+    return `the ${join.kind} join ${join.name}: each event of topic ${join.left.topic} with table ${join.right.table}'s value of its key`;
+  }
+  return `join ${join.name}`;
+}
+
 const noComment = (text: string | undefined) => text?.replace(/\*\//g, '* /').replace(/\s+/g, ' ');
 
 export async function renderTopology(topology: Topology, options: RenderOptions = {}): Promise<Rendered> {
@@ -58,14 +70,22 @@ export async function renderTopology(topology: Topology, options: RenderOptions 
   }
   const stubs = plan.stubs.map((stub): RenderedStub => {
     const item = topology[STUB_SECTIONS[stub.kind]][stub.name] as { description?: string; source?: object };
-    const source = item.source as { topic?: string; channel?: string } | undefined;
+    const source = item.source as { topic?: string; channel?: string; join?: string } | undefined;
     const route = stub.kind === 'views' ? topology.routes[stub.name] : undefined;
+    const join = source?.join === undefined ? undefined : topology.joins[source.join];
     const context = {
       name: stub.name,
       method: route?.method,
       path: route?.path,
       description: noComment(item.description),
-      sourceText: source?.topic !== undefined ? `topic ${source.topic}` : `channel ${source?.channel ?? ''}`,
+      sourceText:
+        source?.topic !== undefined
+          ? `topic ${source.topic}`
+          : source?.channel !== undefined
+            ? `channel ${source.channel}`
+            : joinText(join),
+      streamTableJoin: join?.type === 'stream-table',
+      windowedJoin: join?.type === 'windowed',
     };
     return {
       path: stub.path,

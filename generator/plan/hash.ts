@@ -15,7 +15,9 @@ export function canonicalJson(value: unknown): string {
 
 /** The hash every generated file carries: 16 hex digits of the sha256 of the canonical topology. */
 export function topologyHash(topology: Topology): string {
-  const { $schema: _editorsOnly, ...content } = topology;
+  const { $schema: _editorsOnly, joins, ...rest } = topology;
+  // Topologies without joins hash as they did before the joins section existed.
+  const content = Object.keys(joins).length > 0 ? { ...rest, joins } : rest;
   return sha256(canonicalJson(content)).slice(0, 16);
 }
 

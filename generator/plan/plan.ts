@@ -10,6 +10,8 @@ import {
   channelIdent,
   GENERATED_NAMES,
   identifierOf,
+  type JoinDef,
+  joinIdent,
   stubLocal,
   tableIdent,
   topicIdent,
@@ -124,6 +126,8 @@ export interface TemplateContext {
     readonly base: { readonly ident: string; readonly expression: string } | undefined;
     readonly expression: string;
   }[];
+  /** Declared after the tables (tables.ts): they join topics and tables. */
+  readonly joins: readonly JoinPlan[];
   readonly agents: readonly AgentPlan[];
   readonly tasks: readonly JobPlan[];
   readonly timers: readonly JobPlan[];
@@ -137,6 +141,14 @@ export interface TemplateContext {
   readonly hasCodecs: boolean;
 }
 
+export interface JoinPlan {
+  readonly name: string;
+  readonly ident: string;
+  /** What the doc comment says it is. */
+  readonly what: string;
+  readonly expression: string;
+}
+
 export interface AgentPlan {
   readonly name: string;
   readonly quoted: string;
@@ -145,6 +157,15 @@ export interface AgentPlan {
   readonly stubLocal: string;
   readonly source: string;
   readonly options: string;
+  /** What the stub gets as its stream: `stream`, or the stream through a join. */
+  readonly stream: string;
+  /** The type of what the stub gets. */
+  readonly streamType: string;
+  /**
+   * A windowed join's right side: a second app agent (`<name>.right`, a name no topology agent
+   * can have) that runs the same stub over the right topic's results.
+   */
+  readonly right: { readonly source: string; readonly options: string; readonly stream: string } | undefined;
   readonly access: string;
   readonly yieldType: string;
 }
@@ -285,8 +306,18 @@ function templateContext(topology: Topology, hash: string): TemplateContext {
       indent,
     );
 
-  const sourceOf = (agent: AgentDef) =>
-    'topic' in agent.source ? topicIdent(agent.source.topic) : channelIdent(agent.source.channel);
+  const joins = Object.values(topology.joins).map((join) => joinPlan(join));
+
+  /** An agent reading a join reads its left topic (and a windowed join's right topic in a second agent). */
+  const joinOf = (agent: AgentDef): JoinDef | undefined =>
+    'join' in agent.source ? topology.joins[agent.source.join] : undefined;
+  const sourceOf = (agent: AgentDef) => {
+    const join = joinOf(agent);
+    if (join !== undefined) return topicIdent((join.left as { topic: string }).topic);
+    return 'topic' in agent.source
+      ? topicIdent(agent.source.topic)
+      : channelIdent((agent.source as { channel: string }).channel);
+  };
   const agents = orderAgents(topology).map((agent): AgentPlan => {
     const sinks = agent.sinks.map((sink) =>
       'topic' in sink
@@ -302,6 +333,15 @@ function templateContext(topology: Topology, hash: string): TemplateContext {
         : 'agent' in first
           ? `fg.SourceValue<typeof ${sourceOf(topology.agents[first.agent] as AgentDef)}>`
           : `fg.SourceValue<typeof ${'topic' in first ? topicIdent(first.topic) : channelIdent(first.channel)}>`;
+    const options = (name: string) =>
+      literal({
+        name,
+        concurrency: agent.concurrency,
+        isolatedPartitions: agent.isolatedPartitions ? true : undefined,
+        sink: sinks.length > 0 ? sinks.map(raw) : undefined,
+      });
+    const join = joinOf(agent);
+    const joined = join === undefined ? undefined : joinIdent(join.name);
     return {
       name: agent.name,
       quoted: quote(agent.name),
@@ -309,12 +349,25 @@ function templateContext(topology: Topology, hash: string): TemplateContext {
       stubImport: `../agents/${agent.name}.js`,
       stubLocal: stubLocal('agents', agent.name),
       source: sourceOf(agent),
-      options: literal({
-        name: agent.name,
-        concurrency: agent.concurrency,
-        isolatedPartitions: agent.isolatedPartitions ? true : undefined,
-        sink: sinks.length > 0 ? sinks.map(raw) : undefined,
-      }),
+      options: options(agent.name),
+      stream:
+        join === undefined
+          ? 'stream'
+          : join.type === 'windowed'
+            ? `${joined}.left(stream)`
+            : `${joined}.join(stream)`,
+      streamType:
+        joined === undefined
+          ? `fg.StreamOf<typeof ${sourceOf(agent)}>`
+          : `fg.JoinedStreamOf<typeof ${joined}>`,
+      right:
+        join?.type === 'windowed'
+          ? {
+              source: topicIdent(join.right.topic),
+              options: options(`${agent.name}.right`),
+              stream: `${joined}.right(stream)`,
+            }
+          : undefined,
       access: accessOf(agent, 2),
       yieldType,
     };
@@ -426,6 +479,7 @@ function templateContext(topology: Topology, hash: string): TemplateContext {
     topics,
     channels,
     tables,
+    joins,
     agents,
     tasks,
     timers,
@@ -457,8 +511,54 @@ function importTable(topology: Topology): ImportTable {
       './tables.js',
     );
   }
+  add(
+    Object.values(topology.joins).map((join) =>
+      join.type === 'table-table' ? tableIdent(join.name) : joinIdent(join.name),
+    ),
+    './tables.js',
+  );
   add(GENERATED_HELPERS, './helpers.js');
   return table;
+}
+
+const tableOf = (side: { table: string }) => tableIdent(side.table);
+
+function joinPlan(join: JoinDef): JoinPlan {
+  const kind = { kind: join.kind };
+  switch (join.type) {
+    case 'stream-table':
+      return {
+        name: join.name,
+        ident: joinIdent(join.name),
+        what: `${join.kind} join of topic ${join.left.topic} with table ${join.right.table}`,
+        expression: `app.streamTableJoin(${topicIdent(join.left.topic)}, ${tableOf(join.right)}, ${literal(kind)})`,
+      };
+    case 'table-table':
+      return {
+        name: join.name,
+        ident: tableIdent(join.name),
+        what: `the ${join.kind} join of table ${join.left.table} with table ${join.right.table} (a table)`,
+        expression: `app.tableJoin(${quote(join.name)}, ${tableOf(join.left)}, ${tableOf(join.right)}, ${literal(
+          {
+            ...kind,
+            help: join.description,
+          },
+        )})`,
+      };
+    case 'windowed':
+      return {
+        name: join.name,
+        ident: joinIdent(join.name),
+        what: `windowed ${join.kind} join of topic ${join.left.topic} with topic ${join.right.topic}`,
+        expression: `app.windowedJoin(${quote(join.name)}, ${topicIdent(join.left.topic)}, ${topicIdent(join.right.topic)}, ${literal(
+          {
+            ...kind,
+            within: join.window.within,
+            grace: join.window.grace === 0 ? undefined : join.window.grace,
+          },
+        )})`,
+      };
+  }
 }
 
 /**

@@ -13,8 +13,8 @@ const HEADER = `# The topology file
 
 <!-- Generated from generator/topology/schema.ts and errors.ts by \`npm run docs\`. Do not edit by hand. -->
 
-\`topology.json\` declares a faustgen app: its settings, models, topics, tables, agents, timers,
-services and routes. \`faustgen generate\` turns it into a typed TypeScript project, and
+\`topology.json\` declares a faustgen app: its settings, models, topics, tables, joins, agents,
+timers, services and routes. \`faustgen generate\` turns it into a typed TypeScript project, and
 \`faustgen validate [file]\` checks it (every command loads it the same way).
 [topology.example.json](../topology.example.json) is a complete example that uses every section.
 
@@ -52,8 +52,9 @@ topology.json:41:19 FG3002 #/agents/score-payments/source/topic: there is no top
 with the file, line and column, a stable code (listed at the end of this page), the JSON pointer of
 the value, what is wrong, the closest valid name when one is near, and how to fix it. Beyond the
 schema it checks that references name declared entries, that names do not collide, that a table's
-source topics have its partition count, cron expressions and time zones, windows, route paths and
-parameters, model schemas, and every setting's value.
+source topics have its partition count, that a join's sides fit together (key types, partition
+counts, the kind and window its sides allow), cron expressions and time zones, windows, route paths
+and parameters, model schemas, and every setting's value.
 `;
 
 const DEFINITIONS = topologySchema().definitions as Record<string, Schema>;
@@ -128,6 +129,7 @@ const SECTION_TEXTS: Readonly<Record<NamedSection, string>> = {
   topics: 'topic',
   channels: 'channel',
   tables: 'table',
+  joins: 'join',
   agents: 'agent',
   tasks: 'task',
   timers: 'timer',
@@ -137,7 +139,16 @@ const SECTION_TEXTS: Readonly<Record<NamedSection, string>> = {
 };
 
 /** Nested objects documented after the sections that use them. */
-const NESTED = ['window', 'tumblingWindow', 'hoppingWindow', 'slidingWindow', 'source', 'sink'];
+const NESTED = [
+  'window',
+  'tumblingWindow',
+  'hoppingWindow',
+  'slidingWindow',
+  'joinSide',
+  'joinWindow',
+  'source',
+  'sink',
+];
 
 function sectionDoc(section: NamedSection): string {
   const properties = topologySchema().properties as Record<string, Schema>;

@@ -100,10 +100,14 @@ export const ERROR_CODES = {
     description:
       "A `$ref` in a model's schema that is neither a model name nor a local reference (`#/...`) that exists in the same schema.",
   },
+  FG3008: {
+    title: 'unknown join',
+    description: 'An agent source that names a join that the `joins` section does not declare.',
+  },
   FG4001: {
     title: 'topic name collision',
     description:
-      'A topic whose Kafka name is also the name of a topic the app creates for itself (a table changelog `<appId>-<table>-changelog`).',
+      "A topic whose Kafka name is also the name of a topic the app creates for itself (a table changelog `<appId>-<table>-changelog`, a table-table join's `<appId>-<join>-changelog` or a windowed join's `<appId>-<join>-buffer-changelog`).",
   },
   FG4002: {
     title: 'names too alike',
@@ -258,6 +262,46 @@ export const ERROR_CODES = {
     title: '$ref cycle',
     description:
       'Local `$ref`s of a model schema that point at each other in a loop (`#/definitions/A` is `{"$ref": "#/definitions/B"}` and B refers back to A): no schema is ever reached. A `$ref` to a schema that contains it (a recursive type) is fine.',
+  },
+  FG4035: {
+    title: 'join sides do not fit',
+    description:
+      'A join whose sides make no join: a table on the left of a topic (a stream-table join has the topic on the left), or the same topic or table on both sides.',
+  },
+  FG4036: {
+    title: 'table cannot be joined',
+    description:
+      'A join side that is a set table or a windowed table (they hold no single value per key), a global table in a table-table join (the derived table is written per partition), or a table-table side whose values are not written as JSON (the derived table holds both values as JSON).',
+  },
+  FG4037: {
+    title: 'join kind not allowed',
+    description:
+      "`kind: \"outer\"` on a stream-table join: a table change emits nothing, so there is no event for a key the stream has not sent. Use 'inner' or 'left'.",
+  },
+  FG4038: {
+    title: 'join key types differ',
+    description:
+      "Join sides whose keys are typed differently (`keyType`; without one a topic's keys are bytes and a table's JSON), or, for a table-table join, written differently (`keySerializer`): equal keys would not meet. Re-key one side first (an agent that sends to a topic keyed like the other).",
+  },
+  FG4039: {
+    title: 'join partitions differ',
+    description:
+      "Join sides with different partition counts (a topic's `partitions` or a table's, else the `topicPartitions` setting): a key must be in the same partition on both sides. A global table joins any topic. The worker checks the broker's counts again at start-up.",
+  },
+  FG4040: {
+    title: 'join window missing',
+    description:
+      'A join of two topics (a windowed stream-stream join) without `window`: a stream-stream join needs to know how far apart in time two events may be.',
+  },
+  FG4041: {
+    title: 'join window not allowed',
+    description:
+      'A `window` on a join that has a table side: only joins of two topics are windowed (a stream-table join reads the table as it is when the event comes).',
+  },
+  FG4042: {
+    title: 'agent reads a table join',
+    description:
+      "An agent whose source is a table-table join: that join is a table, not a stream. List it under the agent's `tables` to read it, or read one of its tables' source topics.",
   },
 } as const satisfies Record<string, ErrorKind>;
 

@@ -24,6 +24,7 @@ export {
   GENERATED_NAMES,
   generatedIdentifiers,
   identifierOf,
+  joinIdent,
   NAME_RULES,
   type NameRule,
   RESERVED_TYPE_NAMES,

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { checkAgents } from './checks/agents.js';
+import { checkJoins } from './checks/joins.js';
 import { checkModels } from './checks/models.js';
 import { checkNames } from './checks/names.js';
 import { checkReferences } from './checks/references.js';
@@ -110,6 +111,7 @@ function runChecks(
   checkReferences(context);
   const validators = checkModels(context);
   checkTables(context, validators);
+  checkJoins(context);
   checkAgents(context);
   checkSchedules(context);
   checkRoutes(context);

@@ -39,6 +39,8 @@ export const NAME_RULES: Readonly<Record<NamedSection, NameRule>> = {
   topics: KAFKA_NAME,
   channels: IDENTIFIER_NAME,
   tables: KAFKA_NAME,
+  // A table-table join is a table (changelog `<appId>-<name>-changelog`), a windowed join keeps one.
+  joins: KAFKA_NAME,
   agents: IDENTIFIER_NAME,
   tasks: IDENTIFIER_NAME,
   timers: IDENTIFIER_NAME,
@@ -68,6 +70,8 @@ export const tableIdent = (name: string): string => `${identifierOf(name)}Table`
 /** The plain table under a windowed table (what key-owned routes locate keys with). */
 export const baseTableIdent = (name: string): string => `${identifierOf(name)}TableBase`;
 export const agentIdent = (name: string): string => `${identifierOf(name)}Agent`;
+/** A stream-table or windowed join (a table-table join is a table: tableIdent). */
+export const joinIdent = (name: string): string => `${identifierOf(name)}Join`;
 
 /** The name the wiring imports an item's stub under. */
 const STUB_LOCAL_SUFFIX: Readonly<Partial<Record<NamedSection, string>>> = {
@@ -94,6 +98,8 @@ export function generatedIdentifiers(section: NamedSection, name: string): reado
       return [channelIdent(name)];
     case 'tables':
       return [tableIdent(name), baseTableIdent(name)];
+    case 'joins':
+      return [joinIdent(name), tableIdent(name)];
     case 'agents':
       return [agentIdent(name), stubLocal(section, name)];
     case 'codecs':

@@ -15,6 +15,9 @@ import type {
   CodecDef,
   CrontabDef,
   HttpMethod,
+  JoinDef,
+  JoinKind,
+  JoinSide,
   JsonSchemaObject,
   JsonValue,
   ModelDef,
@@ -32,6 +35,7 @@ import type {
   WindowDef,
   WindowRelativeTo,
 } from './types.js';
+import { joinType } from './types.js';
 
 /** A topology entry as far as it could be read: any field may be missing. */
 export type Loose<T> = { -readonly [K in keyof T]?: T[K] } & { name: string };
@@ -43,12 +47,27 @@ export interface LooseTopology {
   topics: Record<string, Loose<TopicDef>>;
   channels: Record<string, Loose<ChannelDef>>;
   tables: Record<string, Loose<TableDef>>;
+  joins: Record<string, LooseJoin>;
   agents: Record<string, Loose<AgentDef>>;
   tasks: Record<string, Loose<TaskDef>>;
   timers: Record<string, Loose<TimerDef>>;
   crontabs: Record<string, Loose<CrontabDef>>;
   services: Record<string, Loose<ServiceDef>>;
   routes: Record<string, Loose<RouteDef>>;
+}
+
+/**
+ * A join as far as it could be read. `type` is there when both sides are; a table on the left of
+ * a topic has no type (checks/joins.ts reports it).
+ */
+export interface LooseJoin {
+  name: string;
+  description?: string;
+  kind?: JoinKind;
+  type?: JoinDef['type'];
+  left?: JoinSide;
+  right?: JoinSide;
+  window?: { within?: number; grace?: number };
 }
 
 type Json = Record<string, unknown>;
@@ -297,6 +316,26 @@ export function readTopology(raw: unknown, usable: (pointer: string) => boolean)
           reader.boolean(entry, 'keyIndex', pointer) ?? (entry.keyIndex === undefined ? false : undefined),
       };
     }),
+    joins: readSection<LooseJoin>(raw, 'joins', (name, entry, pointer) => {
+      const left = reader.whole(entry, 'left', pointer) as JoinSide | undefined;
+      const right = reader.whole(entry, 'right', pointer) as JoinSide | undefined;
+      const window = reader.whole(entry, 'window', pointer);
+      return {
+        name,
+        description: reader.string(entry, 'description', pointer),
+        kind: reader.string(entry, 'kind', pointer) as JoinKind | undefined,
+        type: left !== undefined && right !== undefined ? joinType(left, right) : undefined,
+        left: left === undefined ? undefined : { ...left },
+        right: right === undefined ? undefined : { ...right },
+        window:
+          window === undefined
+            ? undefined
+            : compact({
+                within: reader.duration(window, 'within', joinPointer(pointer, 'window')),
+                grace: reader.duration(window, 'grace', joinPointer(pointer, 'window')) ?? 0,
+              }),
+      };
+    }) as Record<string, LooseJoin>,
     agents: readSection<AgentDef>(raw, 'agents', (name, entry, pointer) => {
       const source = reader.whole(entry, 'source', pointer) as AgentSource | undefined;
       const sinks =

@@ -8,7 +8,14 @@
 import { DURATION_PATTERN } from './durations.js';
 import { NAME_RULES } from './names.js';
 import { settingsSchema } from './settings-schema.js';
-import { HTTP_METHODS, type NamedSection, PARAM_TYPES, PRIMITIVE_TYPES, TABLE_KINDS } from './types.js';
+import {
+  HTTP_METHODS,
+  JOIN_KINDS,
+  type NamedSection,
+  PARAM_TYPES,
+  PRIMITIVE_TYPES,
+  TABLE_KINDS,
+} from './types.js';
 
 export type Schema = Record<string, unknown>;
 
@@ -58,7 +65,9 @@ function nameList(description: string): Schema {
 }
 
 const JOB_ACCESS = {
-  tables: nameList('Tables it reads or writes: its context has them, typed.'),
+  tables: nameList(
+    'Tables it reads or writes (a table-table join is a table it reads): its context has them, typed.',
+  ),
   sendsTo: nameList('Topics it sends to: its context has them, typed.'),
 };
 
@@ -141,7 +150,7 @@ export function buildTopologySchema(options: SchemaOptions = {}): Schema {
     $schema: DRAFT_07,
     title: 'faustgen topology',
     description:
-      'A faustgen app: its settings, models, topics, tables, agents, timers, services and routes. `faustgen generate` turns it into a typed TypeScript project.',
+      'A faustgen app: its settings, models, topics, tables, joins, agents, timers, services and routes. `faustgen generate` turns it into a typed TypeScript project.',
     type: 'object',
     properties: {
       $schema: { description: 'The JSON Schema of this file, for editors.', type: 'string' },
@@ -167,7 +176,12 @@ export function buildTopologySchema(options: SchemaOptions = {}): Schema {
         'Tables: key/value state kept in a local store and a changelog topic; the key is the table name.',
         'table',
       ),
-      agents: section('agents', 'Stream processors: each reads one topic or channel.', 'agent'),
+      joins: section(
+        'joins',
+        'Joins of two topics or tables by key: stream-table (a topic with a table), table-table (a derived table) and windowed stream-stream (two topics); the key is the join name.',
+        'join',
+      ),
+      agents: section('agents', 'Stream processors: each reads one topic, channel or stream join.', 'agent'),
       tasks: section('tasks', 'Functions run once when the worker is ready.', 'task'),
       timers: section('timers', 'Functions run at a fixed interval.', 'timer'),
       crontabs: section('crontabs', 'Functions run on a cron schedule.', 'crontab'),
@@ -409,11 +423,58 @@ export function buildTopologySchema(options: SchemaOptions = {}): Schema {
         before: describe(ref('duration'), 'Seconds before the event.'),
         after: describe(ref('duration'), 'Seconds after the event.'),
       }),
+      join: {
+        title: 'join',
+        description:
+          'A join; the sides decide what it is: a topic with a table is a stream-table join (kind inner or left; agents read it), two tables a table-table join (a table of `{left, right}` values, changelog `<appId>-<name>-changelog`; jobs list it under `tables`), two topics a windowed stream-stream join (needs `window`; agents read it).',
+        type: 'object',
+        properties: {
+          description: DESCRIPTION,
+          kind: {
+            description:
+              "'inner' (both sides have the key), 'left' (the left side has it) or 'outer' (either side has it; not for stream-table joins).",
+            type: 'string',
+            enum: [...JOIN_KINDS],
+          },
+          left: describe(ref('joinSide'), 'The left side: a topic, or a table.'),
+          right: describe(ref('joinSide'), 'The right side: a table, or a topic (with a topic on the left).'),
+          window: ref('joinWindow'),
+        },
+        required: ['kind', 'left', 'right'],
+        additionalProperties: false,
+      },
+      joinSide: {
+        title: 'joinSide',
+        description: 'Exactly one of: {"topic": name} or {"table": name}.',
+        type: 'object',
+        properties: { topic: ref('name'), table: ref('name') },
+        additionalProperties: false,
+        minProperties: 1,
+        maxProperties: 1,
+      },
+      joinWindow: {
+        title: 'joinWindow',
+        description:
+          "A windowed stream-stream join's window: which events of the two topics are close enough in time to join.",
+        type: 'object',
+        properties: {
+          within: describe(
+            ref('duration'),
+            "A left and a right event of one key join when their timestamps differ by at most this (Kafka Streams' JoinWindows time difference).",
+          ),
+          grace: describe(
+            ref('duration'),
+            "How far behind the partition's stream time an event may arrive and still join; later events are dropped. Default 0.",
+          ),
+        },
+        required: ['within'],
+        additionalProperties: false,
+      },
       source: {
         title: 'source',
-        description: 'Exactly one of: {"topic": name} or {"channel": name}.',
+        description: 'Exactly one of: {"topic": name}, {"channel": name} or {"join": name}.',
         type: 'object',
-        properties: { topic: ref('name'), channel: ref('name') },
+        properties: { topic: ref('name'), channel: ref('name'), join: ref('name') },
         additionalProperties: false,
         minProperties: 1,
         maxProperties: 1,
@@ -433,7 +494,10 @@ export function buildTopologySchema(options: SchemaOptions = {}): Schema {
         type: 'object',
         properties: {
           description: DESCRIPTION,
-          source: describe(ref('source'), 'The topic or channel it reads.'),
+          source: describe(
+            ref('source'),
+            "The topic or channel it reads, or a stream join: a stream-table join's topic with the table's value of each event's key, or both topics of a windowed join (the stub then runs once per side).",
+          ),
           concurrency: {
             description: 'Actors reading one shared queue. Default 1.',
             type: 'integer',

@@ -36,6 +36,7 @@ export interface Topology {
   readonly topics: Readonly<Record<string, TopicDef>>;
   readonly channels: Readonly<Record<string, ChannelDef>>;
   readonly tables: Readonly<Record<string, TableDef>>;
+  readonly joins: Readonly<Record<string, JoinDef>>;
   readonly agents: Readonly<Record<string, AgentDef>>;
   readonly tasks: Readonly<Record<string, TaskDef>>;
   readonly timers: Readonly<Record<string, TimerDef>>;
@@ -52,6 +53,7 @@ export const SECTIONS = [
   'topics',
   'channels',
   'tables',
+  'joins',
   'agents',
   'tasks',
   'timers',
@@ -184,7 +186,63 @@ export interface TableDef {
   readonly keyIndex: boolean;
 }
 
-export type AgentSource = { readonly topic: string } | { readonly channel: string };
+/** Table-table and windowed stream-stream joins take all three; stream-table joins inner and left. */
+export type JoinKind = 'inner' | 'left' | 'outer';
+
+export const JOIN_KINDS: readonly JoinKind[] = ['inner', 'left', 'outer'];
+
+/** One side of a join: a topic (a stream) or a table. */
+export type JoinSide = { readonly topic: string } | { readonly table: string };
+
+/** How far apart a windowed stream-stream join's events may be. */
+export interface JoinWindowDef {
+  /** Seconds: a left and a right event join when their timestamps differ by at most this. */
+  readonly within: number;
+  /** Seconds an event may arrive behind the partition's stream time and still join; default 0. */
+  readonly grace: number;
+}
+
+interface JoinCommon {
+  readonly name: string;
+  readonly description?: string;
+  readonly kind: JoinKind;
+}
+
+/** Each event of the topic with the table's value of its key (kind inner or left). */
+export interface StreamTableJoinDef extends JoinCommon {
+  readonly type: 'stream-table';
+  readonly left: { readonly topic: string };
+  readonly right: { readonly table: string };
+}
+
+/** A derived table (changelog `<appId>-<name>-changelog`): both tables' values of each key. */
+export interface TableTableJoinDef extends JoinCommon {
+  readonly type: 'table-table';
+  readonly left: { readonly table: string };
+  readonly right: { readonly table: string };
+}
+
+/** Events of two topics with equal keys and timestamps at most `window.within` apart. */
+export interface WindowedJoinDef extends JoinCommon {
+  readonly type: 'windowed';
+  readonly left: { readonly topic: string };
+  readonly right: { readonly topic: string };
+  readonly window: JoinWindowDef;
+}
+
+export type JoinDef = StreamTableJoinDef | TableTableJoinDef | WindowedJoinDef;
+
+/** What a join is, from the kinds of its two sides (a table on the left of a topic is none). */
+export function joinType(left: JoinSide, right: JoinSide): JoinDef['type'] | undefined {
+  if ('topic' in left) return 'topic' in right ? 'windowed' : 'stream-table';
+  return 'table' in right ? 'table-table' : undefined;
+}
+
+/** An agent reads a topic, a channel, or a stream join's results (a stream-table or windowed join). */
+export type AgentSource =
+  | { readonly topic: string }
+  | { readonly channel: string }
+  | { readonly join: string };
 
 export type SinkRef = { readonly topic: string } | { readonly agent: string } | { readonly channel: string };
 

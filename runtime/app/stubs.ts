@@ -10,6 +10,14 @@ import type { Topic } from '../channels/topic.js';
 import type { Logger } from '../core/logging/index.js';
 import type { Model } from '../models/index.js';
 import type { Stream } from '../streams/stream.js';
+import type {
+  JoinKind,
+  StreamTableJoin,
+  StreamTableJoined,
+  StreamTableJoinKind,
+  WindowedJoin,
+  WindowJoined,
+} from '../tables/joins/index.js';
 import { HttpProblem } from '../web/errors.js';
 import type { WebReply, WebRequest } from '../web/types.js';
 
@@ -32,6 +40,17 @@ export type StreamOf<S> =
     ? Stream<K, V>
     : S extends Channel<infer K, infer V>
       ? Stream<K, V>
+      : never;
+
+/**
+ * What an agent reading a join gets: a stream-table join's topic stream with each event's table
+ * value, or the results of a windowed join that one side's events complete.
+ */
+export type JoinedStreamOf<J> =
+  J extends StreamTableJoin<infer K, infer V, infer T, infer Kind extends StreamTableJoinKind>
+    ? Stream<K, StreamTableJoined<V, T, Kind>>
+    : J extends WindowedJoin<infer K, infer L, infer R, infer Kind extends JoinKind>
+      ? AsyncIterableIterator<WindowJoined<K, L, R, Kind>>
       : never;
 
 /** An agent's stream and what it yields to its sinks. */

@@ -31,7 +31,15 @@ function sinkValueType(context: CheckContext, sink: SinkRef): string | undefined
   if ('channel' in sink) return channels[sink.channel]?.valueType;
   const source = agents[sink.agent]?.source;
   if (source === undefined) return undefined;
-  return 'topic' in source ? topics[source.topic]?.valueType : channels[source.channel]?.valueType;
+  if ('channel' in source) return channels[source.channel]?.valueType;
+  // Sending to an agent that reads a join sends to the join's left topic.
+  const topic = 'topic' in source ? source.topic : leftTopicOf(context, source.join);
+  return topic === undefined ? undefined : topics[topic]?.valueType;
+}
+
+function leftTopicOf(context: CheckContext, join: string): string | undefined {
+  const left = context.topology.joins[join]?.left;
+  return left !== undefined && 'topic' in left ? left.topic : undefined;
 }
 
 function describeSink(sink: SinkRef): string {

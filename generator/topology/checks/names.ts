@@ -131,7 +131,16 @@ function checkGeneratedIdentifiers(context: CheckContext): void {
 function checkInternalTopics(context: CheckContext, appId: string | undefined): void {
   if (appId === undefined) return;
   const changelogs = new Map<string, string>();
-  for (const table of context.names.tables) changelogs.set(`${appId}-${table}-changelog`, table);
+  for (const table of context.names.tables)
+    changelogs.set(`${appId}-${table}-changelog`, `table ${JSON.stringify(table)}`);
+  for (const join of Object.values(context.topology.joins)) {
+    // A table-table join is a table; a windowed join buffers its events in the table <name>-buffer.
+    if (join.type === 'table-table')
+      changelogs.set(`${appId}-${join.name}-changelog`, `join ${JSON.stringify(join.name)}`);
+    if (join.type === 'windowed') {
+      changelogs.set(`${appId}-${join.name}-buffer-changelog`, `join ${JSON.stringify(join.name)}'s buffer`);
+    }
+  }
   for (const topic of context.names.topics) {
     const table = changelogs.get(topic);
     if (table === undefined) continue;
@@ -139,7 +148,7 @@ function checkInternalTopics(context: CheckContext, appId: string | undefined): 
       code: 'FG4001',
       pointer: entryPointer('topics', topic),
       at: 'key',
-      message: `the topic ${JSON.stringify(topic)} is the changelog topic of table ${JSON.stringify(table)}, which the app writes itself`,
+      message: `the topic ${JSON.stringify(topic)} is the changelog topic of ${table}, which the app writes itself`,
       fix: 'rename the topic (or the table): a changelog topic is the table, it cannot also be an input or output',
     });
   }

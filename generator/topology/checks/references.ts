@@ -9,11 +9,14 @@ import { isObject } from '../read.js';
 import { BUILTIN_CODECS, type NamedSection, PRIMITIVE_TYPES } from '../types.js';
 import { type CheckContext, entryPointer } from './context.js';
 
-const KINDS: Readonly<Record<'topics' | 'tables' | 'agents' | 'channels', [TopologyErrorCode, string]>> = {
+const KINDS: Readonly<
+  Record<'topics' | 'tables' | 'agents' | 'channels' | 'joins', [TopologyErrorCode, string]>
+> = {
   topics: ['FG3002', 'topic'],
   tables: ['FG3003', 'table'],
   agents: ['FG3004', 'agent'],
   channels: ['FG3005', 'channel'],
+  joins: ['FG3008', 'join'],
 };
 
 function checkName(
@@ -21,10 +24,11 @@ function checkName(
   section: keyof typeof KINDS,
   name: string | undefined,
   pointer: string,
+  also: readonly string[] = [],
 ): void {
-  if (name === undefined || context.names[section].has(name)) return;
+  if (name === undefined || context.names[section].has(name) || also.includes(name)) return;
   const [code, what] = KINDS[section];
-  const declared = [...context.names[section]];
+  const declared = [...context.names[section], ...also];
   context.issues.add({
     code,
     pointer,
@@ -42,9 +46,17 @@ function checkNames(
   section: keyof typeof KINDS,
   names: readonly string[] | undefined,
   pointer: string,
+  also: readonly string[] = [],
 ): void {
   for (const [index, name] of (names ?? []).entries())
-    checkName(context, section, name, joinPointer(pointer, index));
+    checkName(context, section, name, joinPointer(pointer, index), also);
+}
+
+/** Table-table joins are tables that jobs may list (they read them). */
+function tableJoinNames(context: CheckContext): string[] {
+  return Object.values(context.topology.joins)
+    .filter((join) => join.type === 'table-table')
+    .map((join) => join.name);
 }
 
 export function checkTypeRef(context: CheckContext, type: string | undefined, pointer: string): void {
@@ -81,7 +93,7 @@ function checkAccess(
   name: string,
   entry: { tables?: readonly string[]; sendsTo?: readonly string[] },
 ): void {
-  checkNames(context, 'tables', entry.tables, entryPointer(section, name, 'tables'));
+  checkNames(context, 'tables', entry.tables, entryPointer(section, name, 'tables'), tableJoinNames(context));
   checkNames(context, 'topics', entry.sendsTo, entryPointer(section, name, 'sendsTo'));
 }
 
@@ -106,12 +118,22 @@ export function checkReferences(context: CheckContext): void {
     checkCodec(context, table.keySerializer, entryPointer('tables', name, 'keySerializer'));
     checkCodec(context, table.valueSerializer, entryPointer('tables', name, 'valueSerializer'));
   }
+  for (const [name, join] of Object.entries(topology.joins)) {
+    for (const side of ['left', 'right'] as const) {
+      const at = join[side];
+      if (at === undefined) continue;
+      if ('topic' in at) checkName(context, 'topics', at.topic, entryPointer('joins', name, side, 'topic'));
+      else checkName(context, 'tables', at.table, entryPointer('joins', name, side, 'table'));
+    }
+  }
   for (const [name, agent] of Object.entries(topology.agents)) {
     const source = agent.source;
     if (source !== undefined && 'topic' in source) {
       checkName(context, 'topics', source.topic, entryPointer('agents', name, 'source', 'topic'));
-    } else if (source !== undefined) {
+    } else if (source !== undefined && 'channel' in source) {
       checkName(context, 'channels', source.channel, entryPointer('agents', name, 'source', 'channel'));
+    } else if (source !== undefined) {
+      checkName(context, 'joins', source.join, entryPointer('agents', name, 'source', 'join'));
     }
     agent.sinks?.forEach((sink, index) => {
       for (const [kind, section] of [

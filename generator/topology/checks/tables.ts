@@ -11,7 +11,7 @@ import { type CheckContext, entryPointer } from './context.js';
 import type { ModelValidators } from './models.js';
 
 /** The `topicPartitions` the file gives (or the default), for topics and tables that give none. */
-function defaultPartitions(context: CheckContext): { count: number; from: string } {
+export function defaultPartitions(context: CheckContext): { count: number; from: string } {
   const app = isObject(context.document) ? context.document.app : undefined;
   const settings = isObject(app) ? app.settings : undefined;
   const given = isObject(settings) ? settings.topicPartitions : undefined;
