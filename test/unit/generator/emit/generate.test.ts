@@ -97,6 +97,7 @@ describe('renderTopology', () => {
         'src/agents/track-accounts.ts',
         'src/agents/collect-alerts.ts',
         'src/agents/audit-log.ts',
+        'src/agents/check-limits.ts',
         'src/tasks/log-table-sizes.ts',
         'src/timers/publish-stats.ts',
         'src/crontabs/daily-report.ts',
