@@ -20,6 +20,7 @@ function summary(topology: Topology): string {
     [Object.keys(topology.topics).length, 'topic'],
     [Object.keys(topology.channels).length, 'channel'],
     [Object.keys(topology.tables).length, 'table'],
+    [Object.keys(topology.joins).length, 'join'],
     [Object.keys(topology.agents).length, 'agent'],
     [Object.keys(topology.tasks).length, 'task'],
     [Object.keys(topology.timers).length, 'timer'],

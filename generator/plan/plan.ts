@@ -23,6 +23,7 @@ import {
   type Topology,
   type TypeRef,
 } from '../topology/index.js';
+import { sourceTopics } from '../topology/sources.js';
 import { topologyHash } from './hash.js';
 import { blockLiteral, literal, propertyKey, quote, raw } from './literal.js';
 
@@ -569,8 +570,9 @@ function joinPlan(join: JoinDef): JoinPlan {
 function sourceTopicOf(topology: Topology, table: TableDef): string | undefined {
   if (table.kind === 'global' || table.kind === 'setGlobal') return undefined;
   const topics = Object.values(topology.agents)
-    .filter((agent) => agent.tables.includes(table.name) && 'topic' in agent.source)
-    .map((agent) => topology.topics[(agent.source as { topic: string }).topic])
+    .filter((agent) => agent.tables.includes(table.name))
+    .flatMap((agent) => sourceTopics(agent.source, topology.joins))
+    .map((name) => topology.topics[name])
     .filter((topic): topic is TopicDef => topic !== undefined);
   const first = topics[0];
   if (!first) return undefined;

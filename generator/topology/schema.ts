@@ -432,13 +432,16 @@ export function buildTopologySchema(options: SchemaOptions = {}): Schema {
           description: DESCRIPTION,
           kind: {
             description:
-              "'inner' (both sides have the key), 'left' (the left side has it) or 'outer' (either side has it; not for stream-table joins).",
+              "'inner' (results where both sides match), 'left' (every left event or row, matched or not) or 'outer' (either side's, matched or not; not for stream-table joins).",
             type: 'string',
             enum: [...JOIN_KINDS],
           },
           left: describe(ref('joinSide'), 'The left side: a topic, or a table.'),
           right: describe(ref('joinSide'), 'The right side: a table, or a topic (with a topic on the left).'),
-          window: ref('joinWindow'),
+          window: describe(
+            ref('joinWindow'),
+            'Required for a join of two topics, and only there: how far apart in time two events may be and still join.',
+          ),
         },
         required: ['kind', 'left', 'right'],
         additionalProperties: false,

@@ -6,6 +6,7 @@
 import { findSetting } from '../../../runtime/core/index.js';
 import { didYouMean, quoteList } from '../issues.js';
 import { isObject, type Loose, rawEntry } from '../read.js';
+import { sourceTopics } from '../sources.js';
 import type { TableDef, WindowDef } from '../types.js';
 import { type CheckContext, entryPointer } from './context.js';
 import type { ModelValidators } from './models.js';
@@ -154,17 +155,14 @@ interface SourceUse {
 function sourcesOf(context: CheckContext, table: string, fallback: number): SourceUse[] {
   const uses: SourceUse[] = [];
   for (const [agentName, agent] of Object.entries(context.topology.agents)) {
-    if (!agent.tables?.includes(table) || agent.source === undefined || !('topic' in agent.source)) continue;
-    const topic = context.topology.topics[agent.source.topic];
-    if (topic === undefined) continue;
-    const explicit = topic.partitions !== undefined;
-    if (!explicit && !context.usable(entryPointer('topics', agent.source.topic, 'partitions'))) continue;
-    uses.push({
-      topic: agent.source.topic,
-      agent: agentName,
-      partitions: topic.partitions ?? fallback,
-      explicit,
-    });
+    if (!agent.tables?.includes(table)) continue;
+    for (const name of sourceTopics(agent.source, context.topology.joins)) {
+      const topic = context.topology.topics[name];
+      if (topic === undefined) continue;
+      const explicit = topic.partitions !== undefined;
+      if (!explicit && !context.usable(entryPointer('topics', name, 'partitions'))) continue;
+      uses.push({ topic: name, agent: agentName, partitions: topic.partitions ?? fallback, explicit });
+    }
   }
   return uses;
 }

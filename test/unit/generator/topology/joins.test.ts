@@ -154,6 +154,15 @@ describe('joins in topology.json', () => {
     assert.deepEqual(codes(topology), ['FG3003 /routes/r/tableRoute/table']);
   });
 
+  it('counts the topics of the join an agent reads as the sources of the tables it writes (FG4006)', () => {
+    const topology = withJoin(windowed, (t) => {
+      t.topics.payments.partitions = 2;
+      t.agents = { a: { source: { join: 'j' }, tables: ['points'] } };
+    });
+    // The join's own check and the table's: the agent writes points from both topics' events.
+    assert.deepEqual(codes(topology), ['FG4006 /tables/points', 'FG4039 /joins/j']);
+  });
+
   it('refuses a join named like a table (FG4002) and a topic named like a join buffer changelog (FG4001)', () => {
     const sameName = shop();
     sameName.joins.points = tableTable;
