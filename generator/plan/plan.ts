@@ -309,12 +309,17 @@ function templateContext(topology: Topology, hash: string): TemplateContext {
 
   const joins = Object.values(topology.joins).map((join) => joinPlan(join));
 
-  /** An agent reading a join reads its left topic (and a windowed join's right topic in a second agent). */
-  const joinOf = (agent: AgentDef): JoinDef | undefined =>
-    'join' in agent.source ? topology.joins[agent.source.join] : undefined;
+  /**
+   * An agent reading a join reads its left topic (and a windowed join's right topic in a second
+   * agent); validation lets agents read stream joins only.
+   */
+  const joinOf = (agent: AgentDef) =>
+    'join' in agent.source
+      ? (topology.joins[agent.source.join] as Exclude<JoinDef, { type: 'table-table' }>)
+      : undefined;
   const sourceOf = (agent: AgentDef) => {
     const join = joinOf(agent);
-    if (join !== undefined) return topicIdent((join.left as { topic: string }).topic);
+    if (join !== undefined) return topicIdent(join.left.topic);
     return 'topic' in agent.source
       ? topicIdent(agent.source.topic)
       : channelIdent((agent.source as { channel: string }).channel);
