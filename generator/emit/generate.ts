@@ -42,16 +42,17 @@ export interface RenderOptions {
   readonly projectDir?: string;
 }
 
-/** What an agent reading a join reads, for its stub's comment. */
-function joinText(join: JoinDef | undefined): string {
-  if (join === undefined) return '';
+/** What an agent's stub comment says of the join it reads. */
+function joinText(join: JoinDef | undefined): string | undefined {
+  if (join === undefined) return undefined;
+  const kind = `${join.kind === 'left' ? 'A' : 'An'} ${join.kind}`;
   if (join.type === 'windowed') {
-    return `the ${join.kind} windowed join ${join.name} of topics ${join.left.topic} and ${join.right.topic}`;
+    return `${kind} windowed join of topics ${join.left.topic} and ${join.right.topic}.`;
   }
   if (join.type === 'stream-table') {
-    return `the ${join.kind} join ${join.name}: each event of topic ${join.left.topic} with table ${join.right.table}'s value of its key`;
+    return `${kind} join: each event of topic ${join.left.topic} with table ${join.right.table}'s value of its key.`;
   }
-  return `join ${join.name}`;
+  return undefined;
 }
 
 const noComment = (text: string | undefined) => text?.replace(/\*\//g, '* /').replace(/\s+/g, ' ');
@@ -83,7 +84,8 @@ export async function renderTopology(topology: Topology, options: RenderOptions 
           ? `topic ${source.topic}`
           : source?.channel !== undefined
             ? `channel ${source.channel}`
-            : joinText(join),
+            : `join ${source?.join ?? ''}`,
+      joinText: joinText(join),
       streamTableJoin: join?.type === 'stream-table',
       windowedJoin: join?.type === 'windowed',
     };

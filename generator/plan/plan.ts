@@ -543,7 +543,7 @@ function joinPlan(join: JoinDef): JoinPlan {
       return {
         name: join.name,
         ident: tableIdent(join.name),
-        what: `the ${join.kind} join of table ${join.left.table} with table ${join.right.table} (a table)`,
+        what: `a table, the ${join.kind} join of table ${join.left.table} with table ${join.right.table}`,
         expression: `app.tableJoin(${quote(join.name)}, ${tableOf(join.left)}, ${tableOf(join.right)}, ${literal(
           {
             ...kind,
