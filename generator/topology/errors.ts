@@ -303,6 +303,11 @@ export const ERROR_CODES = {
     description:
       "An agent whose source is a table-table join: that join is a table, not a stream. List it under the agent's `tables` to read it, or read one of its tables' source topics.",
   },
+  FG4043: {
+    title: 'windowed join read twice',
+    description:
+      "A windowed join that more than one agent reads: the join buffers each side's events as its agents pass them through, so a second reader would buffer every event again and pair it twice. Let one agent read the join and send its results on (a sink or `sendsTo`).",
+  },
 } as const satisfies Record<string, ErrorKind>;
 
 export type TopologyErrorCode = keyof typeof ERROR_CODES;

@@ -173,9 +173,24 @@ function checkWindow(context: CheckContext, name: string, join: LooseJoin): void
 }
 
 function checkAgentSources(context: CheckContext): void {
+  const windowedReaders = new Map<string, string>();
   for (const [name, agent] of Object.entries(context.topology.agents)) {
     if (agent.source === undefined || !('join' in agent.source)) continue;
     const join = context.topology.joins[agent.source.join];
+    if (join?.type === 'windowed') {
+      const first = windowedReaders.get(join.name);
+      if (first === undefined) {
+        windowedReaders.set(join.name, name);
+        continue;
+      }
+      context.issues.add({
+        code: 'FG4043',
+        pointer: entryPointer('agents', name, 'source', 'join'),
+        message: `agent ${JSON.stringify(first)} reads the windowed join ${JSON.stringify(join.name)} already: a second reader would buffer its events again and pair each twice`,
+        fix: `read it in ${JSON.stringify(first)} only, and send its results on to this agent (a sink to a topic or channel it reads)`,
+      });
+      continue;
+    }
     if (join?.type !== 'table-table') continue;
     context.issues.add({
       code: 'FG4042',
