@@ -7,6 +7,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LmdbStore } from '../../../../runtime/stores/lmdb.js';
 import { REPO_ROOT } from '../../generator/topology/repo.js';
 
 export const CLI = join(REPO_ROOT, 'bin', 'run.js');
@@ -139,4 +140,16 @@ export function linkDependencies(projectDir: string): void {
   symlinkSync(join(REPO_ROOT, 'node_modules', '@types', 'node'), join(modules, '@types', 'node'), 'dir');
   symlinkSync(join(REPO_ROOT, 'node_modules', 'typescript'), join(modules, 'typescript'), 'dir');
   symlinkSync(TSC, join(modules, '.bin', 'tsc'));
+}
+
+/** Local state of `table` as a worker of the project leaves it: `keys` keys in its LMDB store. */
+export async function writeLocalTable(datadir: string, table: string, keys: number): Promise<void> {
+  const store = new LmdbStore({ table, directory: join(datadir, 'v1', 'tables'), partitions: 2 });
+  try {
+    await store.transact((writer) => {
+      for (let i = 0; i < keys; i++) writer.put(i % 2, Buffer.from(`k${i}`), Buffer.from('1'));
+    });
+  } finally {
+    await store.close();
+  }
 }
