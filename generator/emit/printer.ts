@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { normalizeSource } from './format.js';
 import { TEMPLATE_DIR } from './templates.js';
+import { wrapLongComments } from './wrap-comments.js';
 
 /** The biome.json a generated project ships, relative to templates/. */
 export const PROJECT_BIOME_CONFIG = 'project/biome.json.hbs';
@@ -68,7 +69,8 @@ export function printSources(files: readonly SourceText[]): SourceText[] {
       mkdirSync(dirname(target), { recursive: true });
       writeFileSync(target, file.content);
     }
-    writeFileSync(join(dir, 'biome.json'), readFileSync(join(TEMPLATE_DIR(), PROJECT_BIOME_CONFIG), 'utf8'));
+    const config = readFileSync(join(TEMPLATE_DIR(), PROJECT_BIOME_CONFIG), 'utf8');
+    writeFileSync(join(dir, 'biome.json'), config);
     const { file, prefix } = biomeCommand();
     const run = spawnSync(
       file,
@@ -86,9 +88,21 @@ export function printSources(files: readonly SourceText[]): SourceText[] {
           `${run.stdout}${run.stderr}`.trim(),
       );
     }
-    const printed = new Map(formatted.map((f) => [f.path, readFileSync(join(root, f.path), 'utf8')]));
+    const width = lineWidth(config);
+    const printed = new Map(
+      formatted.map((f) => {
+        const text = readFileSync(join(root, f.path), 'utf8');
+        return [f.path, f.path.endsWith('.ts') ? wrapLongComments(text, width) : text];
+      }),
+    );
     return normalized.map((f) => ({ path: f.path, content: printed.get(f.path) ?? f.content }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The formatter's line width in a biome.json. */
+export function lineWidth(biomeConfig: string): number {
+  const width = (JSON.parse(biomeConfig) as { formatter?: { lineWidth?: number } }).formatter?.lineWidth;
+  return width ?? 80;
 }
