@@ -32,9 +32,6 @@ const STATES: Record<number, GroupSnapshot['state']> = {
   2: 'rebalancing', // CompletingRebalance
   3: 'stable',
   5: 'empty',
-  // 6 is Assigning, 7 Reconciling (KIP-848 groups)
-  6: 'rebalancing',
-  7: 'rebalancing',
 };
 
 /** The part of a described group (native AdminClient.describeGroups) read here. */
