@@ -21,6 +21,7 @@ const DIST_TEST = join(ROOT, 'dist', 'test');
 /** Integration files that build their transport on one named client, whatever FAUSTGEN_BROKER_CLIENT says. */
 const CLIENT_PINNED = [
   'assignor-kafka.test.js',
+  'assignor-librdkafka.test.js',
   'transport-kafka.test.js',
   'transport-kafka-specific.test.js',
   'transport-librdkafka.test.js',

@@ -10,18 +10,22 @@
  *   cluster.urlFor('app-counts-changelog', 3); // the worker owning partition 3
  *
  * Every member of the group must use it (Kafka refuses a join whose protocols share none with the
- * group). As leader it runs planAssignment with its own standbyReplicas.
+ * group). As leader it runs planAssignment with its own standbyReplicas. On a client that cannot run
+ * it (librdkafka: the group uses range), every member derives the same from the group as read
+ * (derived.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../core/logging/logger.js';
 import type { TopicPartition } from '../transport/types.js';
 import { ClusterAssignment, type MemberAssignment } from './cluster-assignment.js';
+import { deriveCluster } from './derived.js';
 import {
   GROUP_ASSIGNOR_BRAND,
   type GroupAssignor,
   type GroupMemberAssignment,
   type GroupMemberSubscription,
   type GroupReader,
+  type GroupSnapshot,
   type JoinedGroup,
 } from '../transport/group-protocol.js';
 import { type AssignorMember, addPartition, planAssignment } from './plan.js';
@@ -47,6 +51,12 @@ export interface FaustgenAssignorOptions {
   retryDelayMs?: number;
   /** How long standbys() waits for the group to be readable before answering "none" (default 30 s). */
   standbyLookupTimeoutMs?: number;
+  /**
+   * How long the group is read after a join while it does not show that join's assignment (a
+   * newer rebalance, or one not settled yet) before going on with this worker's own partitions
+   * only, until the next rebalance (default 60 s).
+   */
+  groupReadTimeoutMs?: number;
 }
 
 type Listener = (assignment: ClusterAssignment) => void;
@@ -232,6 +242,10 @@ export class FaustgenAssignor implements GroupAssignor {
     });
   }
 
+  memberUrl(): string | undefined {
+    return this.url();
+  }
+
   attachGroupReader(reader: GroupReader): void {
     this.reader = reader;
   }
@@ -279,6 +293,8 @@ export class FaustgenAssignor implements GroupAssignor {
       return;
     }
     let delay = this.options.retryDelayMs ?? 50;
+    const timeoutMs = this.options.groupReadTimeoutMs ?? 60_000;
+    const started = Date.now();
     for (let attempt = 1; this.isCurrent(info); attempt++) {
       let problem: string;
       try {
@@ -291,6 +307,15 @@ export class FaustgenAssignor implements GroupAssignor {
         problem = outcome;
       } catch (error) {
         problem = `reading the group failed: ${(error as Error).message}`;
+      }
+      if (Date.now() - started >= timeoutMs) {
+        this.options.logger?.warn(
+          `assignor: generation ${info.generation}: the group still does not show this join's assignment ` +
+            `after ${attempt} reads in ${timeoutMs} ms (${problem}); going on with this worker's own ` +
+            'partitions only (no standbys, other workers unknown) until the next rebalance',
+        );
+        this.publish(this.ownOnly(info));
+        return;
       }
       const log = attempt % PATIENT_READS === 0 ? this.options.logger?.warn : this.options.logger?.debug;
       log?.call(
@@ -309,6 +334,9 @@ export class FaustgenAssignor implements GroupAssignor {
   private async readOnce(reader: GroupReader, info: JoinedGroup): Promise<ClusterAssignment | string> {
     const snapshot = await reader();
     if (snapshot.state !== 'stable') return `the group is ${snapshot.state}`;
+    if (snapshot.protocol !== undefined && snapshot.protocol !== PROTOCOL_NAME) {
+      return this.derive(snapshot.protocol, snapshot.members, info);
+    }
     const members: MemberAssignment[] = [];
     let assignmentId: string | undefined;
     for (const member of snapshot.members) {
@@ -337,6 +365,27 @@ export class FaustgenAssignor implements GroupAssignor {
       return 'the group shows another assignment for this member (a newer rebalance)';
     }
     return new ClusterAssignment(info.generation, info.memberId, assignmentId!, members, true);
+  }
+
+  /** A group on one of Kafka's own assignors: every member derives the same from the members' parts. */
+  private derive(
+    protocol: string,
+    members: GroupSnapshot['members'],
+    info: JoinedGroup,
+  ): ClusterAssignment | string {
+    const derived = deriveCluster({
+      joined: info,
+      protocol,
+      members,
+      tables: this.tables,
+      standbyReplicas: this.standbyReplicas(),
+      selfUrl: this.url(),
+    });
+    if (typeof derived === 'string') return derived;
+    for (const warning of derived.warnings) {
+      this.options.logger?.warn(`assignor: generation ${info.generation}: ${warning}`);
+    }
+    return derived.cluster;
   }
 
   private ownOnly(info: JoinedGroup): ClusterAssignment {

@@ -9,6 +9,11 @@
  * its own. kafkajs drops the assignment user data and has no way to see other members' parts, so
  * after each join the transport calls joined() and the assignor reads the whole group through the
  * GroupReader the transport attached (kafka: DescribeGroups; memory: the coordinator).
+ *
+ * A client whose assignors are built in (librdkafka) cannot run the protocol: its group uses one of
+ * Kafka's own assignors, and no user data travels. Its reader then names the group's protocol and
+ * gives each member's partitions and URL (carried in the member's client id), and the assignor
+ * derives the rest from them (runtime/assignor/derived.ts).
  */
 import type { TopicPartition } from './types.js';
 
@@ -31,8 +36,22 @@ export interface GroupMemberAssignment {
 /** The group as the coordinator describes it. Assignments are only meaningful while stable. */
 export interface GroupSnapshot {
   state: 'stable' | 'rebalancing' | 'empty' | 'unknown';
-  /** Every member's assignment user data (empty Buffer when the coordinator has none). */
-  members: { memberId: string; userData: Buffer }[];
+  /**
+   * The assignment protocol the group runs (e.g. 'range'), when the reader knows it. Undefined or
+   * the assignor's own protocol: the members' user data holds the assignment.
+   */
+  protocol?: string;
+  members: GroupSnapshotMember[];
+}
+
+export interface GroupSnapshotMember {
+  memberId: string;
+  /** The member's assignment user data (empty Buffer when the coordinator has none). */
+  userData: Buffer;
+  /** The member's group-level assignment, when the reader can decode it. */
+  partitions?: TopicPartition[];
+  /** The member's URL, when the transport carries it outside the user data (librdkafka: client id). */
+  url?: string;
 }
 
 export type GroupReader = () => Promise<GroupSnapshot>;
@@ -62,6 +81,11 @@ export interface GroupAssignor {
     members: readonly GroupMemberSubscription[],
     partitionCount: (topic: string) => number | undefined,
   ): GroupMemberAssignment[];
+  /**
+   * This member's URL (its canonicalUrl), asked when the consumer starts by a transport that carries
+   * it outside the protocol's user data.
+   */
+  memberUrl?(): string | undefined;
   /** The transport's way to read the whole group; attached when the consumer is created. */
   attachGroupReader(reader: GroupReader): void;
   /** A join completed (called before the transport's onAssigned for that generation). */

@@ -24,14 +24,9 @@ import {
   until,
   WorkerProcess,
 } from '../support/index.js';
-import { notOnLibrdkafka } from '../support/broker-client.js';
 
 const WORKER = new URL('./apps/web-counter.js', import.meta.url);
-const skip = isKafkaUrl(brokerUrl())
-  ? notOnLibrdkafka(
-      "requests are forwarded to the owner's URL, which workers learn through faustgen's assignor, which librdkafka cannot run",
-    )
-  : 'the two-worker web test needs a real Kafka broker';
+const skip = isKafkaUrl(brokerUrl()) ? undefined : 'the two-worker web test needs a real Kafka broker';
 const PARTITIONS = 4;
 const WORDS = Array.from({ length: 40 }, (_, i) => `word-${i}`);
 /** word-i is sent i % 7 + 1 times. */
@@ -137,6 +132,46 @@ describe('web: two workers on the real broker', { skip, timeout: 300_000 }, () =
     );
     assert.ok(forwarded[0]! > 0 && forwarded[1]! > 0, 'each worker forwarded the keys it does not own');
     assert.equal(forwarded[0]! + forwarded[1]!, WORDS.length, 'every key is forwarded by exactly one worker');
+  });
+
+  it('both workers read the same assignment: each table partition active on one, standby on the other', async () => {
+    type Partitions = Record<string, number[]>;
+    interface RouterView {
+      generation: number | null;
+      complete: boolean;
+      workers: { memberId: string; url: string | null; actives: Partitions; standbys: Partitions }[];
+      tables: Record<string, { changelogTopic: string }>;
+    }
+    const read = async (url: string) => (await getJson(`${url}/router`)).body as unknown as RouterView;
+    let views: RouterView[] = [];
+    await until(
+      'both workers show the same generation',
+      async () => {
+        views = await Promise.all(urls.map(read));
+        return views.every((view) => view.complete && view.generation === views[0]!.generation);
+      },
+      60_000,
+    );
+    assert.deepEqual(views[1]!.workers, views[0]!.workers, 'both workers show the same members and parts');
+    const workers = views[0]!.workers;
+    assert.deepEqual(
+      workers.map((worker) => worker.url).sort(),
+      [...urls].sort(),
+      'every worker has its URL',
+    );
+    const changelog = views[0]!.tables.counts!.changelogTopic;
+    for (let partition = 0; partition < PARTITIONS; partition++) {
+      const holding = (kind: 'actives' | 'standbys') =>
+        workers.filter((worker) => worker[kind][changelog]?.includes(partition)).map((worker) => worker.url);
+      const [active, standby] = [holding('actives'), holding('standbys')];
+      assert.equal(active.length, 1, `${changelog}[${partition}] active on one worker: ${active}`);
+      assert.equal(standby.length, 1, `${changelog}[${partition}] standby on one worker: ${standby}`);
+      assert.notEqual(
+        standby[0],
+        active[0],
+        `${changelog}[${partition}]: the standby is on the other worker`,
+      );
+    }
   });
 
   it("runs topic routes on the worker that consumes the key's partition, asked on either worker", async () => {

@@ -37,6 +37,7 @@ import type {
   TransportOptions,
 } from '../types.js';
 import { SCHEME_LABEL, call, clientConfig, connectError, operationError } from './config.js';
+import { memberClientId, rdGroupReader } from './group-reader.js';
 import { connectTimeoutMs } from './producer.js';
 import {
   type RdConfig,
@@ -179,7 +180,7 @@ export class RdTransportConsumer implements TransportConsumer {
   private memberId = '';
   /**
    * faustgen's own group protocol (runtime/assignor) cannot run inside librdkafka: it is told of
-   * every assignment, with no group reader, so it knows this member's partitions only.
+   * every assignment and reads the group itself (group-reader.ts).
    */
   private readonly groupAssignors: GroupAssignor[];
   private readonly rebalances: RebalanceEvent[] = [];
@@ -222,13 +223,8 @@ export class RdTransportConsumer implements TransportConsumer {
   ) {
     this.what = `${SCHEME_LABEL} consumer (group ${options.groupId})`;
     this.groupAssignors = (options.partitionAssigners ?? []).filter(isGroupAssignor);
-    if (this.groupAssignors.length > 0) {
-      transport.log?.(
-        'info',
-        `${this.what}: librdkafka runs its own assignors: partitions are assigned by range (co-partitioned ` +
-          'across topics of equal partition counts); no standby replicas, other workers unknown to this one',
-      );
-    }
+    const reader = rdGroupReader(() => this.consumer, options.groupId, options.requestTimeoutMs);
+    for (const assignor of this.groupAssignors) assignor.attachGroupReader(reader);
   }
 
   subscribe(topics: string[]): void {
@@ -254,6 +250,8 @@ export class RdTransportConsumer implements TransportConsumer {
     const consumer = new KafkaConsumer(
       {
         ...consumerConfig(this.transport, this.options, this.extras),
+        // Other members read this member's URL here (group-reader.ts).
+        'client.id': memberClientId(this.options.clientId, this.memberUrl()),
         rebalance_cb: (error: RdError, assignment: RdTopicPartition[]) => this.onRebalance(error, assignment),
         offset_commit_cb: (error: RdError | null, offsets: RdTopicPartition[]) =>
           this.committed(error, offsets),
@@ -289,6 +287,14 @@ export class RdTransportConsumer implements TransportConsumer {
       }
       throw error;
     }
+  }
+
+  private memberUrl(): string | undefined {
+    for (const assignor of this.groupAssignors) {
+      const url = assignor.memberUrl?.();
+      if (url) return url;
+    }
+    return undefined;
   }
 
   private routeLogs(consumer: RdKafkaConsumer): void {

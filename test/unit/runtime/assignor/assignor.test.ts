@@ -267,3 +267,85 @@ describe('FaustgenAssignor as the table core sees it', () => {
     assignor.left();
   });
 });
+
+describe("FaustgenAssignor on a group of one of Kafka's own assignors (librdkafka)", () => {
+  const range = (memberId: string, partitions: number[]) => ({
+    memberId,
+    userData: Buffer.alloc(0),
+    url: `http://${memberId}:6066`,
+    partitions: partitions.map((partition) => ({ topic: SOURCE, partition })),
+  });
+  const member = (options: { groupReadTimeoutMs?: number; warnings?: string[] } = {}) => {
+    const assignor = new FaustgenAssignor({
+      url: 'http://a:6066',
+      standbyReplicas: 1,
+      retryDelayMs: 1,
+      ...(options.groupReadTimeoutMs === undefined ? {} : { groupReadTimeoutMs: options.groupReadTimeoutMs }),
+      logger: { debug: () => {}, info: () => {}, warn: (message) => options.warnings?.push(message) },
+    });
+    assignor.declareTables([{ topic: CHANGELOG, partitions: 4, global: false }]);
+    return assignor;
+  };
+  const joinedAs = (partitions: number[], generation: number) => ({
+    memberId: 'a',
+    generation,
+    assignment: partitions.map((partition) => ({ topic: SOURCE, partition })),
+    topics: [SOURCE],
+  });
+
+  it("reads the group until it shows this join's assignment, then derives standbys and URLs", async () => {
+    const snapshots: GroupSnapshot[] = [
+      // The generation before (a alone), then the new one (b joined), as DescribeGroups may lag.
+      { state: 'stable', protocol: 'range', members: [range('a', [0, 1, 2, 3])] },
+      { state: 'rebalancing', protocol: 'range', members: [] },
+      { state: 'stable', protocol: 'range', members: [range('a', [0, 1]), range('b', [2, 3])] },
+    ];
+    let reads = 0;
+    const assignor = member();
+    assignor.attachGroupReader(async () => snapshots[Math.min(reads++, snapshots.length - 1)]!);
+    assignor.joined(joinedAs([0, 1], 5));
+    const map = await assignor.whenAssigned(5);
+    assert.equal(reads, 3, 'the stale and the unsettled reads were retried');
+    assert.equal(map.complete, true);
+    assert.equal(map.generation, 5);
+    assert.match(map.assignmentId, /^range:/);
+    assert.deepEqual(
+      map.actives(CHANGELOG),
+      [0, 1].map((partition) => ({ topic: CHANGELOG, partition })),
+    );
+    assert.deepEqual(
+      map.standbys(),
+      [2, 3].map((partition) => ({ topic: CHANGELOG, partition })),
+    );
+    assert.equal(map.urlFor(CHANGELOG, 3), 'http://b:6066');
+    assert.deepEqual(await assignor.standbys([], 5), map.standbys());
+    assignor.left();
+  });
+
+  it('gives up after groupReadTimeoutMs with a warning, and goes on with its own partitions', async () => {
+    const warnings: string[] = [];
+    const assignor = member({ groupReadTimeoutMs: 0, warnings });
+    assignor.attachGroupReader(async () => ({
+      state: 'stable',
+      protocol: 'range',
+      members: [range('a', [0, 1, 2, 3])],
+    }));
+    assignor.joined(joinedAs([0, 1], 6));
+    const map = await assignor.whenAssigned(6);
+    assert.equal(map.complete, false);
+    assert.deepEqual(
+      map.actives(),
+      [0, 1].map((partition) => ({ topic: SOURCE, partition })),
+    );
+    assert.deepEqual(map.standbys(), []);
+    assert.match(
+      warnings.join('\n'),
+      /generation 6: the group still does not show this join's assignment after 1 reads in 0 ms \(the group shows another assignment for this member \(a newer rebalance\)\); going on with this worker's own partitions only/,
+    );
+    assignor.left();
+  });
+
+  it('tells the transport its URL for the client id', () => {
+    assert.equal(member().memberUrl(), 'http://a:6066');
+  });
+});
