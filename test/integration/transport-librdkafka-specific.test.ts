@@ -272,6 +272,75 @@ if (librdkafkaOrSkip('librdkafka transport specifics')) {
       assert.deepEqual(partitionsOf(a), kept, 'a kept the partitions that did not change owner');
     });
 
+    it('a partition held back (onBatch still pending) when it is revoked is fetched again when it comes back', {
+      timeout: 180_000,
+    }, async () => {
+      const held = await topic('held', 1);
+      const other = await topic('held-other', 1);
+      const group = uniqueName('fg-rd-held');
+      const producer = rd.createProducer({
+        clientId: 'rd-held',
+        acks: -1,
+        compression: 'none',
+        requestTimeoutMs: 30_000,
+        maxRequestSize: 1_048_576,
+      });
+      producers.push(producer);
+      await producer.connect();
+      await producer.sendBatch([{ topic: held, partition: 0, key: null, value: Buffer.from('x') }]);
+      const events = new Events();
+      const consumer = rd.createConsumer({
+        groupId: group,
+        clientId: 'rd-held-a',
+        autoOffsetReset: 'earliest',
+        sessionTimeoutMs: 10_000,
+        heartbeatIntervalMs: 500,
+        rebalanceTimeoutMs: 30_000,
+        requestTimeoutMs: 30_000,
+        maxFetchBytes: 10_485_760,
+        maxPollRecords: 500,
+      });
+      consumers.push(consumer);
+      consumer.subscribe([held]);
+      const a: Member = { consumer, assignments: [], revoked: [], received: [] };
+      const batches: number[] = [];
+      await consumer.start({
+        // The first generation's batch never makes room: the loop pauses the partition (holdBack).
+        onBatch: (batch) => {
+          batches.push(batch.generation);
+          events.changed();
+          return batch.generation === generationOf(a) && batches.length === 1
+            ? new Promise<void>(() => {})
+            : undefined;
+        },
+        onAssigned: (assignment, generation) => {
+          a.assignments.push({ assignment, generation });
+          events.changed();
+        },
+        onRevoking: async (assignment, generation) => {
+          a.revoked.push({ assignment, generation });
+          events.changed();
+        },
+      });
+      await events.until('the first batch', () => batches.length === 1, describeMembers({ a }));
+      const first = generationOf(a);
+      // A member of another topic joins: an eager rebalance revokes the held-back partition and
+      // gives it back to a in the next generation.
+      const b = member(rd, events, group, other, {});
+      consumers.push(b.consumer);
+      await events.until(
+        'a rebalance',
+        () => generationOf(a) > first && generationOf(b) === generationOf(a),
+        describeMembers({ a, b }),
+      );
+      assert.deepEqual(partitionsOf(a), [0], 'a has its partition back');
+      await events.until(
+        'the message again, in the new generation',
+        () => batches.some((generation) => generation > first),
+        () => `batches in generations ${JSON.stringify(batches)}; ${describeMembers({ a, b })()}`,
+      );
+    });
+
     it('a seek made in onAssigned moves the partition (librdkafka would drop it as outdated)', {
       timeout: 120_000,
     }, async () => {

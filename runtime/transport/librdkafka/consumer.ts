@@ -405,9 +405,13 @@ export class RdTransportConsumer implements TransportConsumer {
         }
       }
       if (this.state !== 'running') return;
+      const gone = new Set(event.partitions.map(({ topic, partition }) => tpKey(topic, partition)));
+      // librdkafka keeps a partition's pause across assignments: one held back (not paused by the
+      // runtime) would never be fetched again when it comes back.
+      const held = [...gone].filter((key) => this.heldBack.has(key) && !this.userPaused.has(key));
+      if (held.length > 0) consumer.resume(held.map(fromKey));
       this.unassign(consumer, event.partitions);
       this.unassignDue = undefined;
-      const gone = new Set(event.partitions.map(({ topic, partition }) => tpKey(topic, partition)));
       this.setAssignment(
         this.currentAssignment.filter(({ topic, partition }) => !gone.has(tpKey(topic, partition))),
       );
@@ -419,8 +423,10 @@ export class RdTransportConsumer implements TransportConsumer {
     const assignment = cooperative ? [...this.currentAssignment, ...event.partitions] : event.partitions;
     this.setAssignment(sortPartitions(assignment));
     for (const { topic, partition } of event.partitions) this.assigning.add(tpKey(topic, partition));
-    for (const key of this.heldBack) this.resumeNative(consumer, key);
+    // Held back in the old generation (a cooperative rebalance keeps them): fetched again below.
+    const held = [...this.heldBack];
     this.heldBack.clear();
+    for (const key of held) this.resumeNative(consumer, key);
     const joined = this.joinedGeneration;
     this.generation = joined !== undefined && joined > this.generation ? joined : this.generation + 1;
     const generation = this.generation;
