@@ -374,6 +374,37 @@ if (librdkafkaOrSkip('librdkafka transport specifics')) {
       );
     });
 
+    it('concurrent sendBatch calls to a topic not sent to before land in the order of the calls', {
+      timeout: 120_000,
+    }, async () => {
+      const name = await topic('send-order', 1);
+      const producer = rd.createProducer({
+        clientId: 'rd-send-order',
+        acks: -1,
+        compression: 'none',
+        requestTimeoutMs: 30_000,
+        maxRequestSize: 1_048_576,
+      });
+      producers.push(producer);
+      await producer.connect();
+      // As the ProducerBuffer does with several requests in flight: the first batches to a new
+      // topic each wait for the metadata check, and must not overtake one another.
+      const values = Array.from({ length: 40 }, (_, i) => `v${i}`);
+      await Promise.all(
+        values.map((value) =>
+          producer.sendBatch([{ topic: name, partition: 0, key: null, value: Buffer.from(value) }]),
+        ),
+      );
+      const events = new Events();
+      const reader = member(rd, events, uniqueName('fg-rd-send-order'), name, {});
+      consumers.push(reader.consumer);
+      await events.until('40 messages', () => reader.received.length >= 40, describeMembers({ reader }));
+      assert.deepEqual(
+        reader.received.map((m) => m.value?.toString()),
+        values,
+      );
+    });
+
     it('a seek made in onAssigned moves the partition (librdkafka would drop it as outdated)', {
       timeout: 120_000,
     }, async () => {
