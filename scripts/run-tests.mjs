@@ -26,6 +26,7 @@ const CLIENT_PINNED = [
   'transport-kafka-specific.test.js',
   'transport-librdkafka.test.js',
   'transport-librdkafka-specific.test.js',
+  'static-membership.test.js',
 ];
 const CONTRACT = ['transport-kafka.test.js', 'transport-librdkafka.test.js'];
 

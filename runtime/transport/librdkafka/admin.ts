@@ -8,6 +8,7 @@ import type {
   TransportOptions,
 } from '../types.js';
 import { SCHEME_LABEL, clientConfig, connectError, operationError } from './config.js';
+import { GroupOffsetsReader } from './group-offsets.js';
 import { type KjsAdmin, loadKafkaJavascript } from './native.js';
 
 /** Topics the broker keeps for itself; listTopics() leaves them out. */
@@ -26,6 +27,7 @@ export class RdTransportAdmin implements TransportAdmin {
   private connected: Promise<void> | undefined;
   private closed = false;
   private readonly label = `${SCHEME_LABEL} admin`;
+  private readonly groupOffsets: GroupOffsetsReader;
 
   constructor(
     private readonly transport: TransportOptions,
@@ -33,6 +35,7 @@ export class RdTransportAdmin implements TransportAdmin {
   ) {
     const { KafkaJS } = loadKafkaJavascript();
     const config = clientConfig(transport, `${transport.clientId}-admin`);
+    this.groupOffsets = new GroupOffsetsReader(transport, requestTimeoutMs);
     this.admin = new KafkaJS.Kafka({ ...config, kafkaJS: { logLevel: KafkaJS.logLevel.NOTHING } }).admin();
   }
 
@@ -140,18 +143,10 @@ export class RdTransportAdmin implements TransportAdmin {
 
   async committedOffsets(groupId: string, topic: string): Promise<CommitOffset[]> {
     return this.run(`committedOffsets(${groupId}, ${topic})`, async (admin) => {
-      const answer = await admin.fetchOffsets({ groupId, topics: [topic] });
-      const committed = new Map(
-        (answer.find((entry) => entry.topic === topic)?.partitions ?? []).map(({ partition, offset }) => [
-          partition,
-          Number(offset),
-        ]),
-      );
-      // A group with nothing committed for the topic gets no partitions back: list them all, at -1.
-      const metadata = await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => []);
-      for (const { partitionId } of metadata.find((t) => t.name === topic)?.partitions ?? []) {
-        if (!committed.has(partitionId)) committed.set(partitionId, -1);
-      }
+      const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+      const partitions = (metadata.find((t) => t.name === topic)?.partitions ?? []).map((p) => p.partitionId);
+      // Not admin.fetchOffsets(): see group-offsets.ts.
+      const committed = await this.groupOffsets.committed(groupId, topic, partitions);
       return [...committed]
         .map(([partition, offset]) => ({ topic, partition, offset }))
         .sort((a, b) => a.partition - b.partition);
@@ -161,6 +156,7 @@ export class RdTransportAdmin implements TransportAdmin {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.groupOffsets.close();
     const connected = this.connected;
     if (!connected) return;
     await connected.catch(() => {});

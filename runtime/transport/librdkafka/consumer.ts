@@ -36,6 +36,7 @@ import type {
   TransportConsumer,
   TransportOptions,
 } from '../types.js';
+import { type OutOfRangeFacts, decideOutOfRange } from '../kafka/offset-out-of-range.js';
 import { SCHEME_LABEL, call, clientConfig, connectError, operationError } from './config.js';
 import { memberClientId, rdGroupReader } from './group-reader.js';
 import { connectTimeoutMs } from './producer.js';
@@ -48,6 +49,7 @@ import {
   type RdTopicPartition,
   loadKafkaJavascript,
 } from './native.js';
+import { type OffsetReset, parseOffsetReset } from './offset-reset.js';
 
 /** Longest wait of one consume call for its first message; then it returns what it has. */
 export const CONSUME_WAIT_MS = 100;
@@ -55,6 +57,8 @@ export const CONSUME_WAIT_MS = 100;
 export const CONSUME_BATCH = 2000;
 const MAX_BYTES_PER_PARTITION = 1024 * 1024;
 const ERR_ASSIGN_PARTITIONS = -175;
+/** librdkafka's ERR__AUTO_OFFSET_RESET: a partition's offset was reset (auto.offset.reset error). */
+const ERR_AUTO_OFFSET_RESET = -140;
 /** librdkafka's ERR__STATE: e.g. a seek of a partition whose fetching has not started. */
 const ERR_STATE = -172;
 /** How long a seek may take to be made (its callback says when it is). */
@@ -162,9 +166,19 @@ export function consumerConfig(
     'max.partition.fetch.bytes': Math.min(options.maxFetchBytes, MAX_BYTES_PER_PARTITION),
     'fetch.wait.max.ms': 500,
     ...(extras.groupInstanceId ? { 'group.instance.id': extras.groupInstanceId } : {}),
-    // For the generation ids (see the module comment).
-    debug: 'cgrp',
+    // cgrp: for the generation ids (see the module comment); topic: for the resets librdkafka
+    // leaves to the consumer (auto.offset.reset error), which it logs at debug level only.
+    debug: resetsItself(options) ? 'cgrp' : 'cgrp,topic',
   };
+}
+
+/**
+ * Whether librdkafka's own auto.offset.reset does what the consumer's out-of-range policy asks:
+ * then librdkafka resets an out-of-range partition itself (the consumer only logs the offsets);
+ * else auto.offset.reset is `error` and the consumer resets, or stops, the partition.
+ */
+export function resetsItself(options: ConsumerOptions): boolean {
+  return (options.offsetOutOfRange ?? options.autoOffsetReset) === options.autoOffsetReset;
 }
 
 export class RdTransportConsumer implements TransportConsumer {
@@ -256,7 +270,7 @@ export class RdTransportConsumer implements TransportConsumer {
         offset_commit_cb: (error: RdError | null, offsets: RdTopicPartition[]) =>
           this.committed(error, offsets),
       },
-      { 'auto.offset.reset': this.options.autoOffsetReset },
+      { 'auto.offset.reset': resetsItself(this.options) ? this.options.autoOffsetReset : 'error' },
     );
     this.consumer = consumer;
     this.routeLogs(consumer);
@@ -300,6 +314,10 @@ export class RdTransportConsumer implements TransportConsumer {
   private routeLogs(consumer: RdKafkaConsumer): void {
     const log = this.transport.log;
     consumer.on('event.log', (entry) => {
+      if (entry.fac === 'OFFSET') {
+        const reset = parseOffsetReset(entry.message);
+        if (reset) this.onOffsetReset(reset);
+      }
       if (entry.fac === 'JOINGROUP') {
         const joined = /JoinGroup response: GenerationId (-?\d+),.*my MemberId (\S+), .*: \(no error\)$/.exec(
           entry.message,
@@ -319,6 +337,69 @@ export class RdTransportConsumer implements TransportConsumer {
     consumer.on('event.error', (error) => {
       log?.(error.isFatal ? 'error' : 'debug', `${this.what}: ${error.message}`, { code: error.code });
     });
+  }
+
+  /**
+   * librdkafka reset a partition's position (see offset-reset.ts). Out of range: log the offsets
+   * involved and, where librdkafka left the partition stopped (auto.offset.reset error), apply the
+   * consumer's policy. No committed offset where librdkafka was told `error`: start per
+   * autoOffsetReset, as kafkajs does.
+   */
+  private onOffsetReset(reset: OffsetReset): void {
+    const consumer = this.consumer;
+    const tp = { topic: reset.topic, partition: reset.partition };
+    if (!consumer || this.state !== 'running' || !this.assigned.has(tpKey(tp.topic, tp.partition))) return;
+    const stopped = reset.resetTo === 'INVALID';
+    if (reset.outOfRange) {
+      void this.decideOutOfRange(consumer, tp, reset.fetchOffset ?? -1, stopped);
+    } else if (stopped) {
+      this.seekNative(
+        consumer,
+        tp,
+        this.options.autoOffsetReset === 'earliest' ? OFFSET_BEGINNING : OFFSET_END,
+      );
+    }
+  }
+
+  private async decideOutOfRange(
+    consumer: RdKafkaConsumer,
+    tp: TopicPartition,
+    fetchOffset: number,
+    stopped: boolean,
+  ): Promise<void> {
+    const policy = this.options.offsetOutOfRange ?? this.options.autoOffsetReset;
+    const timeout = this.options.requestTimeoutMs;
+    try {
+      const [committed, watermarks] = await Promise.all([
+        call<RdTopicPartition[]>((done) => consumer.committed([tp], timeout, done)),
+        call<{ lowOffset: number; highOffset: number }>((done) =>
+          consumer.queryWatermarkOffsets(tp.topic, tp.partition, timeout, done),
+        ),
+      ]);
+      const facts: OutOfRangeFacts = {
+        ...tp,
+        fetchOffset,
+        committedOffset: committed[0]?.offset,
+        low: Number(watermarks.lowOffset),
+        high: Number(watermarks.highOffset),
+      };
+      const decision = decideOutOfRange(facts, policy);
+      this.transport.log?.('error', `${this.what}: Offset out of range: ${decision.message}`, {
+        ...facts,
+        policy,
+      });
+      if (!stopped || this.state !== 'running' || !this.assigned.has(tpKey(tp.topic, tp.partition))) return;
+      if (decision.action === 'reset') this.seekNative(consumer, tp, decision.offset);
+      else if (decision.action === 'retry') this.seekNative(consumer, tp, fetchOffset);
+    } catch (error) {
+      this.transport.log?.(
+        'warn',
+        `${this.what}: ${tp.topic}[${tp.partition}]: fetch offset ${fetchOffset} is out of range`,
+        {
+          error: error instanceof Error ? error.message : String(error),
+        },
+      );
+    }
   }
 
   /** librdkafka's rebalance callback: queue for the loop, or while stopping, let go at once. */
@@ -365,7 +446,9 @@ export class RdTransportConsumer implements TransportConsumer {
         } catch (error) {
           const rdError = error as Partial<RdError>;
           if (rdError.isFatal) throw operationError(`${this.what}: fatal error`, error);
-          this.transport.log?.('warn', `${this.what}: consume: ${rdError.message ?? String(error)}`, {
+          // An offset reset is handled from librdkafka's log line (onOffsetReset), which names the partition.
+          const level = rdError.code === ERR_AUTO_OFFSET_RESET ? 'debug' : 'warn';
+          this.transport.log?.(level, `${this.what}: consume: ${rdError.message ?? String(error)}`, {
             code: rdError.code,
           });
           continue;
@@ -411,9 +494,13 @@ export class RdTransportConsumer implements TransportConsumer {
         }
       }
       if (this.state !== 'running') return;
+      const gone = new Set(event.partitions.map(({ topic, partition }) => tpKey(topic, partition)));
+      // librdkafka keeps a partition's pause across assignments: one held back (not paused by the
+      // runtime) would never be fetched again when it comes back.
+      const held = [...gone].filter((key) => this.heldBack.has(key) && !this.userPaused.has(key));
+      if (held.length > 0) consumer.resume(held.map(fromKey));
       this.unassign(consumer, event.partitions);
       this.unassignDue = undefined;
-      const gone = new Set(event.partitions.map(({ topic, partition }) => tpKey(topic, partition)));
       this.setAssignment(
         this.currentAssignment.filter(({ topic, partition }) => !gone.has(tpKey(topic, partition))),
       );
@@ -425,8 +512,10 @@ export class RdTransportConsumer implements TransportConsumer {
     const assignment = cooperative ? [...this.currentAssignment, ...event.partitions] : event.partitions;
     this.setAssignment(sortPartitions(assignment));
     for (const { topic, partition } of event.partitions) this.assigning.add(tpKey(topic, partition));
-    for (const key of this.heldBack) this.resumeNative(consumer, key);
+    // Held back in the old generation (a cooperative rebalance keeps them): fetched again below.
+    const held = [...this.heldBack];
     this.heldBack.clear();
+    for (const key of held) this.resumeNative(consumer, key);
     const joined = this.joinedGeneration;
     this.generation = joined !== undefined && joined > this.generation ? joined : this.generation + 1;
     const generation = this.generation;

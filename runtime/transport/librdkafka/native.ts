@@ -94,6 +94,12 @@ export interface RdKafkaConsumer extends RdClient {
   /** Queues a commit; the result comes to the offset_commit_cb while the consumer is polled. */
   commit(offsets: RdTopicPartition[]): void;
   committed(partitions: RdTopicPartition[], timeoutMs: number, cb: Callback<RdTopicPartition[]>): void;
+  queryWatermarkOffsets(
+    topic: string,
+    partition: number,
+    timeoutMs: number,
+    cb: Callback<{ lowOffset: number; highOffset: number }>,
+  ): void;
   pause(partitions: RdTopicPartition[]): void;
   resume(partitions: RdTopicPartition[]): void;
   seek(partition: RdTopicPartition, timeoutMs: number, cb: (error?: RdError) => void): void;

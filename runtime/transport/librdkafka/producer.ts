@@ -82,6 +82,8 @@ export function producerConfig(transport: TransportOptions, options: ProducerOpt
 /** The produce/delivery-report machinery, shared with the transactional producer. */
 export class RdDelivery {
   private readonly knownTopics = new Set<string>();
+  /** The hand-over to librdkafka still under way, if any (see handOverInOrder). */
+  private handingOver: Promise<void> | undefined;
 
   constructor(
     readonly producer: RdProducer,
@@ -103,7 +105,6 @@ export class RdDelivery {
         );
       }
     }
-    await this.requireTopics(messages);
     return new Promise<RecordMetadata[]>((resolve, reject) => {
       const batch: BatchDelivery = {
         metadata: new Array(messages.length),
@@ -114,39 +115,74 @@ export class RdDelivery {
           else resolve(batch.metadata as RecordMetadata[]);
         },
       };
-      void this.produceAll(messages, batch);
+      if (!this.handingOver && this.knowsTopics(messages)) {
+        const next = this.produceFrom(messages, batch, 0);
+        if (next < messages.length) this.handOverInOrder(() => this.produceRest(messages, batch, next));
+        return;
+      }
+      this.handOverInOrder(async () => {
+        try {
+          await this.requireTopics(messages);
+        } catch (error) {
+          this.fail(batch, messages.length, error as Error);
+          return;
+        }
+        await this.produceRest(messages, batch, 0);
+      });
     });
   }
 
-  private async produceAll(messages: OutgoingMessage[], batch: BatchDelivery): Promise<void> {
-    for (const [index, message] of messages.entries()) {
-      const opaque: Opaque = { batch, index };
-      for (;;) {
-        try {
-          this.producer.produce(
-            message.topic,
-            message.partition,
-            message.value,
-            message.key,
-            message.timestamp ?? null,
-            opaque,
-            toRdHeaders(message.headers),
-          );
-          break;
-        } catch (error) {
-          if ((error as Partial<RdError>).code === QUEUE_FULL) {
-            await new Promise((resolve) => setTimeout(resolve, 5));
-            continue;
-          }
-          this.fail(
-            batch,
-            messages.length - index,
-            operationError(`${this.label}: produce to ${message.topic}`, error),
-          );
-          return;
-        }
+  /**
+   * Runs `step` once every earlier hand-over is done: batches reach librdkafka in the order of
+   * send() calls (which keeps each partition's order) even when one waits for a metadata check or
+   * for room in librdkafka's queue.
+   */
+  private handOverInOrder(step: () => Promise<void>): void {
+    const current = (this.handingOver ?? Promise.resolve()).then(step);
+    this.handingOver = current;
+    void current.finally(() => {
+      if (this.handingOver === current) this.handingOver = undefined;
+    });
+  }
+
+  private knowsTopics(messages: OutgoingMessage[]): boolean {
+    for (const message of messages) if (!this.knownTopics.has(message.topic)) return false;
+    return true;
+  }
+
+  private async produceRest(messages: OutgoingMessage[], batch: BatchDelivery, from: number): Promise<void> {
+    let next = this.produceFrom(messages, batch, from);
+    while (next < messages.length) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      next = this.produceFrom(messages, batch, next);
+    }
+  }
+
+  /** Produces messages from `from` on; answers where librdkafka's queue was full (or the end). */
+  private produceFrom(messages: OutgoingMessage[], batch: BatchDelivery, from: number): number {
+    for (let index = from; index < messages.length; index++) {
+      const message = messages[index]!;
+      try {
+        this.producer.produce(
+          message.topic,
+          message.partition,
+          message.value,
+          message.key,
+          message.timestamp ?? null,
+          { batch, index } satisfies Opaque,
+          toRdHeaders(message.headers),
+        );
+      } catch (error) {
+        if ((error as Partial<RdError>).code === QUEUE_FULL) return index;
+        this.fail(
+          batch,
+          messages.length - index,
+          operationError(`${this.label}: produce to ${message.topic}`, error),
+        );
+        return messages.length;
       }
     }
+    return messages.length;
   }
 
   private fail(batch: BatchDelivery, count: number, error: Error): void {

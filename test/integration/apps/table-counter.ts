@@ -1,7 +1,8 @@
 /**
  * A worker for the table tests: the agent `count` reads (key, n) records from IN_TOPIC and adds n to
  * the LMDB table `counts`. Env: APP_ID, IN_TOPIC, PARTITIONS, DATADIR, SLOW_MS. Prints
- * `TABLES READY` once its tables are recovered (the first time).
+ * `TABLES READY` once its tables are recovered (the first time), and `ASSIGNED <generation> <partitions>`
+ * at every assignment.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { App } from '../../../runtime/index.js';
@@ -35,7 +36,15 @@ app.agent(input, { name: 'count' }, async (stream) => {
   }
 });
 
-app.addLifecycle({ name: 'test-ready', onReady: () => console.log('TABLES READY') });
+app.addLifecycle({
+  name: 'test-ready',
+  onReady: () => console.log('TABLES READY'),
+  // "ASSIGNED <generation> <partitions of IN_TOPIC>": tests follow rebalances with it.
+  onAssigned: (assignment, generation) => {
+    const partitions = assignment.filter((tp) => tp.topic === process.env.IN_TOPIC).map((tp) => tp.partition);
+    console.log(`ASSIGNED ${generation} ${partitions.sort((a, b) => a - b).join(',')}`);
+  },
+});
 
 process.exitCode = await app.main();
 process.exit();
