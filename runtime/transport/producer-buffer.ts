@@ -84,11 +84,26 @@ export class RecordTooLargeError extends Error {
   }
 }
 
+/** Told once how a queued message's delivery ended. */
+export interface DeliveryListener {
+  acknowledged(metadata: RecordMetadata): void;
+  failed(error: Error): void;
+}
+
 interface Pending {
   message: OutgoingMessage;
   bytes: number;
-  promise: Promise<RecordMetadata>;
-  resolve(metadata: RecordMetadata): void;
+  listener: DeliveryListener;
+  /** Position in the order of acceptance (requests take contiguous runs of it). */
+  seq: number;
+}
+
+/** A flush() waiting for every message accepted up to `lastSeq` to settle. */
+interface FlushWaiter {
+  lastSeq: number;
+  unsettled: number;
+  failure: Error | undefined;
+  resolve(): void;
   reject(error: Error): void;
 }
 
@@ -101,6 +116,8 @@ export class ProducerBuffer {
   private due = 0;
   private readonly inFlight = new Set<Pending[]>();
   private timer: Timer | undefined;
+  private accepted = 0;
+  private flushWaiters: FlushWaiter[] = [];
   private readonly maxInFlight: number;
 
   constructor(
@@ -134,37 +151,43 @@ export class ProducerBuffer {
 
   /** Queues a message; resolves with its metadata once the broker acknowledged it. */
   send(message: OutgoingMessage): Promise<RecordMetadata> {
+    return new Promise<RecordMetadata>((resolve, reject) => {
+      this.enqueue(message, { acknowledged: resolve, failed: reject });
+    });
+  }
+
+  /**
+   * Queues a message and tells `listener` how its delivery ended: send() without a promise per
+   * message, for the app's producer, which settles thousands of them per request.
+   */
+  enqueue(message: OutgoingMessage, listener: DeliveryListener): void {
     const bytes = estimateRecordBytes(message);
     if (bytes + soloOverhead(message) > this.options.maxRequestSize) {
-      return Promise.reject(
+      listener.failed(
         new RecordTooLargeError(message.topic, message.partition, bytes, this.options.maxRequestSize),
       );
+      return;
     }
-    let resolve!: (metadata: RecordMetadata) => void;
-    let reject!: (error: Error) => void;
-    const promise = new Promise<RecordMetadata>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    this.queue.push({ message, bytes, promise, resolve, reject });
+    this.queue.push({ message, bytes, listener, seq: this.accepted++ });
     this.queuedBytes += bytes;
     if (this.queuedBytes >= this.options.maxBatchBytes) this.due = this.queue.length;
     this.pump();
-    return promise;
   }
 
   /**
    * Sends everything queued now and resolves when every message sent before this call is
    * acknowledged; rejects with the first send error among them (after all of them settled).
    */
-  async flush(): Promise<void> {
-    const waiting = [...this.queue, ...[...this.inFlight].flat()].map((entry) => entry.promise);
-    if (waiting.length === 0) return;
+  flush(): Promise<void> {
+    let unsettled = this.queue.length;
+    for (const batch of this.inFlight) unsettled += batch.length;
+    if (unsettled === 0) return Promise.resolve();
     this.due = this.queue.length;
+    const flushed = new Promise<void>((resolve, reject) => {
+      this.flushWaiters.push({ lastSeq: this.accepted - 1, unsettled, failure: undefined, resolve, reject });
+    });
     this.pump();
-    const results = await Promise.allSettled(waiting);
-    const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-    if (failure) throw failure.reason;
+    return flushed;
   }
 
   /** Starts requests while there is room in flight and due messages; arms the linger timer. */
@@ -219,6 +242,7 @@ export class ProducerBuffer {
 
   private async sendRequest(batch: Pending[]): Promise<void> {
     this.inFlight.add(batch);
+    let failure: Error | undefined;
     try {
       const metadata = await this.producer.sendBatch(batch.map((entry) => entry.message));
       if (metadata.length !== batch.length) {
@@ -226,14 +250,33 @@ export class ProducerBuffer {
           `ProducerBuffer: the producer answered ${metadata.length} metadata for ${batch.length} messages`,
         );
       }
-      for (let index = 0; index < batch.length; index++) batch[index]!.resolve(metadata[index]!);
+      for (let index = 0; index < batch.length; index++)
+        batch[index]!.listener.acknowledged(metadata[index]!);
     } catch (error) {
-      const failure = error instanceof Error ? error : new Error(String(error));
-      for (const entry of batch) entry.reject(failure);
+      failure = error instanceof Error ? error : new Error(String(error));
+      for (const entry of batch) entry.listener.failed(failure);
     } finally {
       this.inFlight.delete(batch);
+      this.settleFlushes(batch, failure);
       this.pump();
     }
+  }
+
+  /** Counts a settled request against the flushes waiting for (part of) it. */
+  private settleFlushes(batch: Pending[], failure: Error | undefined): void {
+    if (this.flushWaiters.length === 0 || batch.length === 0) return;
+    const firstSeq = batch[0]!.seq;
+    this.flushWaiters = this.flushWaiters.filter((waiter) => {
+      // A request is a contiguous run of seqs: this many of its messages were accepted before the flush.
+      const covered = Math.min(batch.length, waiter.lastSeq - firstSeq + 1);
+      if (covered <= 0) return true;
+      waiter.unsettled -= covered;
+      waiter.failure ??= failure;
+      if (waiter.unsettled > 0) return true;
+      if (waiter.failure) waiter.reject(waiter.failure);
+      else waiter.resolve();
+      return false;
+    });
   }
 
   private startLinger(fire: () => void): Timer {

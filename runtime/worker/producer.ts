@@ -1,8 +1,9 @@
 import { createDefaultPartitioner, type Partitioner } from '../channels/partitioner.js';
 import type { SendReceipt } from '../channels/types.js';
 import { isTransactionAborted } from '../transport/transaction-aborted.js';
-import { RecordTooLargeError, requestBytes } from '../transport/producer-buffer.js';
+import { type DeliveryListener, RecordTooLargeError, requestBytes } from '../transport/producer-buffer.js';
 import type { OutgoingMessage, RecordMetadata, TransportAdmin } from '../transport/types.js';
+import { Delivery } from './delivery.js';
 
 /** A message about to be produced, as onProduceMessage receivers see it (headers may be added). */
 export interface ProducedMessage {
@@ -16,6 +17,8 @@ export interface ProducedMessage {
 
 export interface MessageSender {
   send(message: OutgoingMessage): Promise<RecordMetadata>;
+  /** send() without a promise: tells `listener` instead (the ProducerBuffer has it). */
+  enqueue?(message: OutgoingMessage, listener: DeliveryListener): void;
   flush(): Promise<void>;
 }
 
@@ -151,43 +154,54 @@ export class AppProducer {
       this.options.beforeProduce(message);
       headers = message.headers;
     }
+    const message: OutgoingMessage = { topic, partition, key, value, timestamp: options.timestamp, headers };
     const limit = this.options.maxRequestSize;
     if (limit !== undefined) {
-      const bytes = requestBytes({ topic, key, value, headers });
+      const bytes = requestBytes(message);
       if (bytes > limit) throw new RecordTooLargeError(topic, partition, bytes, limit);
     }
-    const started = performance.now();
-    // A sender that refuses at once (e.g. the producer is off) throws here, to the caller.
-    const delivered = this.options.sender.send({
-      topic,
-      partition,
-      key,
-      value,
-      timestamp: options.timestamp,
-      headers,
-    });
+    const sender = this.options.sender;
+    const delivery = this.options.onProduced
+      ? new TimedDelivery(topic, partition, this.onDelivered)
+      : new Delivery(topic, partition, this.onDelivered);
+    if (!sender.enqueue) {
+      // A sender that refuses at once (e.g. the producer is off) throws here, to the caller.
+      sender.send(message).then(
+        (metadata) => delivery.acknowledged(metadata),
+        (error: unknown) => delivery.failed(error instanceof Error ? error : new Error(String(error))),
+      );
+      this.outstanding++;
+      return delivery;
+    }
     this.outstanding++;
-    delivered.then(
-      () => {
-        this.settled();
-        this.options.onProduced?.(topic, performance.now() - started, partition);
-      },
-      (error: unknown) => {
-        this.settled();
-        // exactly_once: an aborted transaction's sends are discarded, their events processed again.
-        if (isTransactionAborted(error)) return;
-        const failure = new Error(`sending to ${topic}[${partition}] failed: ${(error as Error).message}`, {
-          cause: error,
-        });
-        this.options.onSendError?.(topic, partition, failure);
-        if (!this.failure) {
-          this.failure = failure;
-          this.options.onFatal(failure);
-        }
-      },
-    );
-    return { topic, partition, delivered };
+    try {
+      sender.enqueue(message, delivery);
+    } catch (error) {
+      this.outstanding--;
+      throw error;
+    }
+    return delivery;
   }
+
+  /** Every delivery ends here, once. */
+  private readonly onDelivered = (delivery: Delivery, error: Error | undefined): void => {
+    this.settled();
+    const { topic, partition } = delivery;
+    if (!error) {
+      if (delivery instanceof TimedDelivery)
+        this.options.onProduced?.(topic, performance.now() - delivery.started, partition);
+      return;
+    }
+    // exactly_once: an aborted transaction's sends are discarded, their events processed again.
+    if (isTransactionAborted(error)) return;
+    const failure = new Error(`sending to ${topic}[${partition}] failed: ${error.message}`, { cause: error });
+    this.options.onSendError?.(topic, partition, failure);
+    if (!this.failure) {
+      this.failure = failure;
+      // Not from inside the sender's loop over a failed request's messages.
+      queueMicrotask(() => this.options.onFatal(failure));
+    }
+  };
 
   /** Resolves when everything accepted so far is acknowledged; rejects if any send failed. */
   async flush(): Promise<void> {
@@ -213,4 +227,9 @@ export class AppProducer {
     }
     return this.room.promise;
   }
+}
+
+/** A delivery that knows when it was queued (for the onProduced latency). */
+class TimedDelivery extends Delivery {
+  readonly started = performance.now();
 }

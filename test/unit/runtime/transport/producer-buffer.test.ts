@@ -270,6 +270,49 @@ describe('ProducerBuffer', () => {
     assert.equal((await b).offset, 0);
   });
 
+  it('enqueue() tells its listener; flush() waits for exactly the messages accepted before it, answered in any order', async () => {
+    const producer = new FakeProducer();
+    // One message per request (two do not fit in 300 bytes), two requests in flight.
+    const buffer = new ProducerBuffer(producer, {
+      maxInFlight: 2,
+      maxBatchBytes: 1,
+      lingerSeconds: 0,
+      maxRequestSize: 300,
+    });
+    const told: string[] = [];
+    const listener = (name: string) => ({
+      acknowledged: (metadata: RecordMetadata) => told.push(`${name} at ${metadata.offset}`),
+      failed: (error: Error) => told.push(`${name} failed: ${error.message}`),
+    });
+    buffer.enqueue(message('a'), listener('a'));
+    buffer.enqueue(message('b', 1), listener('b'));
+    buffer.enqueue(message('c', 2), listener('c'));
+    let flushed = false;
+    const flushing = buffer.flush().then(() => {
+      flushed = true;
+    });
+    buffer.enqueue(message('after flush', 3), listener('after flush'));
+    producer.request(1).answer();
+    await settle();
+    assert.deepEqual(told, ['b at 0']);
+    producer.request(0).answer();
+    await settle();
+    assert.equal(flushed, false, 'c is not answered yet');
+    producer.request(2).answer();
+    await flushing;
+    assert.deepEqual(told, ['b at 0', 'a at 0', 'c at 0']);
+    assert.equal(producer.requests.length, 4);
+    assert.deepEqual(values(producer.request(3).messages), ['after flush']);
+  });
+
+  it('enqueue() of a message larger than one request tells the listener at once', () => {
+    const buffer = new ProducerBuffer(new FakeProducer(), { ...DEFAULTS, maxRequestSize: 200 });
+    const failures: Error[] = [];
+    buffer.enqueue(message('x'.repeat(500)), { acknowledged: () => {}, failed: (e) => failures.push(e) });
+    assert.match(failures[0]?.message ?? '', /does not fit in one request/);
+    assert.equal(buffer.queuedMessages, 0);
+  });
+
   it('flush() with nothing pending resolves at once', async () => {
     const buffer = new ProducerBuffer(new FakeProducer(), DEFAULTS);
     await buffer.flush();
