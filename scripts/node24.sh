@@ -36,7 +36,12 @@ if [[ -z "$node_bin" ]]; then
     exit 1
   }
 fi
-PATH="$(dirname "$node_bin"):$PATH"
+# Only node itself goes first in PATH: the wheel's npm script cannot find its own npm (it requires
+# ../lib/cli.js), so npm, run by tests that build projects, stays the machine's, on this node.
+shim_dir="$VENV/node-only-bin"
+mkdir -p "$shim_dir"
+ln -sf "$node_bin" "$shim_dir/node"
+PATH="$shim_dir:$PATH"
 export PATH
 echo "node24.sh: $(node --version) from $node_bin"
 exec "$@"
