@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { FaustgenAssignor } from '../../../../runtime/assignor/assignor.js';
 import { destroyMemoryBroker, memoryTransport } from '../../../../runtime/transport/memory/index.js';
 import type { ConsumerOptions } from '../../../../runtime/transport/types.js';
-import { runAssignorScenario } from './group-scenario.js';
+import { runAssignorScenario } from '../../../support/assignor-scenario.js';
 
 const CONSUMER: Omit<ConsumerOptions, 'groupId' | 'clientId' | 'partitionAssigners'> = {
   autoOffsetReset: 'earliest',

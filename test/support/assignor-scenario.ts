@@ -1,17 +1,17 @@
 /**
  * One scenario for the faustgen assignor on a real consumer group, run on memory:// (unit test) and
- * on the real broker (test/integration/assignor-kafka.test.ts): three workers join, then one leaves.
+ * on the real broker (assignor-on-broker.ts, for each client): three workers join, then one leaves.
  * Checks what the table and web layers rely on: co-partitioning, standbys, the URL map, global tables.
  */
 import assert from 'node:assert/strict';
-import { FaustgenAssignor } from '../../../../runtime/assignor/assignor.js';
-import type { ClusterAssignment } from '../../../../runtime/assignor/cluster-assignment.js';
+import { FaustgenAssignor } from '../../runtime/assignor/assignor.js';
+import type { ClusterAssignment } from '../../runtime/assignor/cluster-assignment.js';
 import type {
   ConsumerOptions,
   TopicPartition,
   Transport,
   TransportConsumer,
-} from '../../../../runtime/transport/types.js';
+} from '../../runtime/transport/types.js';
 
 export interface ScenarioNames {
   groupId: string;
