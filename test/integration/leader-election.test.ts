@@ -4,17 +4,9 @@
  * and crontab; when it gets SIGTERM, the other takes over in the next rebalance.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Admin } from 'kafkajs';
+import { describe, it } from 'node:test';
 import { leaderTopicName } from '../../runtime/index.js';
-import {
-  brokerUrl,
-  connectAdmin,
-  isKafkaUrl,
-  requireBroker,
-  uniqueName,
-  WorkerProcess,
-} from '../support/index.js';
+import { brokerUrl, isKafkaUrl, uniqueName, type WorkerProcess, workerFixture } from '../support/index.js';
 
 const WORKER = new URL('./apps/leader-worker.js', import.meta.url);
 const skip = isKafkaUrl(brokerUrl()) ? false : 'leader election across processes needs a real Kafka broker';
@@ -46,24 +38,9 @@ async function until(what: string, condition: () => boolean | Promise<boolean>, 
 }
 
 describe('leader election across worker processes on the real broker', { skip, timeout: 180_000 }, () => {
-  let admin: Admin;
-  const workers: WorkerProcess[] = [];
-
-  before(async () => {
-    await requireBroker();
-    admin = await connectAdmin();
-  });
-
-  after(async () => {
-    for (const w of workers) await w.ensureStopped();
-    await admin?.disconnect();
-  });
-
-  const start = (appId: string) => {
-    const worker = new WorkerProcess(WORKER, ['worker'], { APP_ID: appId, FAUSTGEN_BROKER: brokerUrl() });
-    workers.push(worker);
-    return worker;
-  };
+  const fixture = workerFixture();
+  const start = (appId: string) =>
+    fixture.spawn(WORKER, ['worker'], { APP_ID: appId, FAUSTGEN_BROKER: brokerUrl() });
 
   it('one of two workers runs the onLeader timer; on SIGTERM the other takes over in the next rebalance', async () => {
     const appId = uniqueName('leader');
@@ -78,10 +55,10 @@ describe('leader election across worker processes on the real broker', { skip, t
     await b.waitFor(/TASK plain/);
     await until(
       'both workers in the group',
-      async () => (await admin.describeGroups([appId])).groups[0]?.members.length === 2,
+      async () => (await fixture.admin.describeGroups([appId])).groups[0]?.members.length === 2,
       30_000,
     );
-    const partitions = await admin.fetchTopicMetadata({ topics: [leaderTopicName(appId)] });
+    const partitions = await fixture.admin.fetchTopicMetadata({ topics: [leaderTopicName(appId)] });
     assert.equal(partitions.topics[0]?.partitions.length, 1, 'the leader topic has one partition');
 
     // Once the group is stable, every tick comes from one worker: the one that says it leads.

@@ -6,20 +6,8 @@
  * every partition to its end. Workers are child processes (test/integration/apps/table-counter.ts).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Admin, Kafka } from 'kafkajs';
-import {
-  brokerUrl,
-  connectAdmin,
-  createKafka,
-  isKafkaUrl,
-  requireBroker,
-  uniqueName,
-  WorkerProcess,
-} from '../support/index.js';
+import { describe, it } from 'node:test';
+import { brokerUrl, isKafkaUrl, uniqueName, type WorkerProcess, workerFixture } from '../support/index.js';
 
 const WORKER = new URL('./apps/table-counter.js', import.meta.url);
 const skip = isKafkaUrl(brokerUrl()) ? false : 'offset-out-of-range tests need a real Kafka broker';
@@ -31,40 +19,27 @@ const BEYOND = 1_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('an out-of-range committed offset on the real broker', { skip, timeout: 240_000 }, () => {
-  let admin: Admin;
-  let kafka: Kafka;
-  const workers: WorkerProcess[] = [];
-  const dirs: string[] = [];
-
-  before(async () => {
-    await requireBroker();
-    admin = await connectAdmin();
-    kafka = createKafka();
-  });
-
-  after(async () => {
-    for (const worker of workers) await worker.ensureStopped();
-    await admin?.disconnect();
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  });
+  const fixture = workerFixture();
 
   async function setUp(): Promise<{ appId: string; input: string; ends: Map<number, number> }> {
     const appId = uniqueName('out-of-range');
     const input = `${appId}-input`;
-    await admin.createTopics({
+    await fixture.admin.createTopics({
       topics: [{ topic: input, numPartitions: PARTITIONS, replicationFactor: 1 }],
       waitForLeaders: true,
     });
-    const producer = kafka.producer();
+    const producer = fixture.kafka.producer();
     await producer.connect();
     const messages = Array.from({ length: EVENTS }, (_, i) => ({ key: `k${i % 200}`, value: '1' }));
     await producer.send({ topic: input, messages, acks: -1 });
     await producer.disconnect();
     const ends = new Map(
-      (await admin.fetchTopicOffsets(input)).map((p) => [p.partition, Number(p.high)] as [number, number]),
+      (await fixture.admin.fetchTopicOffsets(input)).map(
+        (p) => [p.partition, Number(p.high)] as [number, number],
+      ),
     );
     // Offsets past every partition's end, as a recreated topic (or a truncated log) leaves them.
-    await admin.setOffsets({
+    await fixture.admin.setOffsets({
       groupId: appId,
       topic: input,
       partitions: [...ends].map(([partition, high]) => ({ partition, offset: String(high + BEYOND) })),
@@ -73,22 +48,18 @@ describe('an out-of-range committed offset on the real broker', { skip, timeout:
   }
 
   function start(appId: string, input: string, extra: Record<string, string> = {}): WorkerProcess {
-    const datadir = mkdtempSync(join(tmpdir(), 'faustgen-oor-it-'));
-    dirs.push(datadir);
-    const worker = new WorkerProcess(WORKER, ['worker'], {
+    return fixture.spawn(WORKER, ['worker'], {
       APP_ID: appId,
       IN_TOPIC: input,
       PARTITIONS: String(PARTITIONS),
-      DATADIR: datadir,
+      DATADIR: fixture.tempDir('faustgen-oor-it-'),
       FAUSTGEN_BROKER: brokerUrl(),
       ...extra,
     });
-    workers.push(worker);
-    return worker;
   }
 
   async function committed(groupId: string, topic: string): Promise<Map<number, number>> {
-    const answer = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const answer = await fixture.admin.fetchOffsets({ groupId, topics: [topic] });
     return new Map(answer[0]!.partitions.map((p) => [p.partition, Number(p.offset)]));
   }
 

@@ -4,22 +4,17 @@
  * run as child processes (test/integration/apps/table-counter.ts) where a kill matters.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Admin, Kafka } from 'kafkajs';
+import { describe, it } from 'node:test';
 import { App } from '../../runtime/index.js';
 import { LmdbStore } from '../../runtime/stores/lmdb.js';
 import {
   brokerUrl,
-  connectAdmin,
-  createKafka,
   eventually,
   isKafkaUrl,
-  requireBroker,
   uniqueName,
-  WorkerProcess,
+  type WorkerProcess,
+  workerFixture,
 } from '../support/index.js';
 
 const WORKER = new URL('./apps/table-counter.js', import.meta.url);
@@ -44,32 +39,12 @@ interface InputRecord {
 }
 
 describe('tables on the real broker', { skip, timeout: 300_000 }, () => {
-  let admin: Admin;
-  let kafka: Kafka;
-  const workers: WorkerProcess[] = [];
-  const dirs: string[] = [];
-
-  before(async () => {
-    await requireBroker();
-    admin = await connectAdmin();
-    kafka = createKafka();
-  });
-
-  after(async () => {
-    for (const worker of workers) await worker.ensureStopped();
-    await admin?.disconnect();
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  });
-
-  function tempDir(): string {
-    const dir = mkdtempSync(join(tmpdir(), 'faustgen-tables-it-'));
-    dirs.push(dir);
-    return dir;
-  }
+  const fixture = workerFixture();
+  const tempDir = () => fixture.tempDir('faustgen-tables-it-');
 
   async function createInput(appId: string): Promise<string> {
     const topic = `${appId}-input`;
-    await admin.createTopics({
+    await fixture.admin.createTopics({
       topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }],
       waitForLeaders: true,
     });
@@ -83,7 +58,7 @@ describe('tables on the real broker', { skip, timeout: 300_000 }, () => {
     to = EVENTS,
     value = (i: number) => i,
   ): Promise<void> {
-    const producer = kafka.producer();
+    const producer = fixture.kafka.producer();
     await producer.connect();
     for (let start = from; start < to; start += 1000) {
       const messages = [];
@@ -99,11 +74,11 @@ describe('tables on the real broker', { skip, timeout: 300_000 }, () => {
   async function readAll(
     topic: string,
   ): Promise<{ partition: number; offset: number; key: Buffer | null; value: Buffer | null }[]> {
-    const ends = await admin.fetchTopicOffsets(topic);
+    const ends = await fixture.admin.fetchTopicOffsets(topic);
     const want = ends.reduce((n, p) => n + Number(p.high), 0);
     const out: { partition: number; offset: number; key: Buffer | null; value: Buffer | null }[] = [];
     const remaining = new Map(ends.map((p) => [p.partition, Number(p.high)]));
-    const consumer = kafka.consumer({ groupId: uniqueName('reader') });
+    const consumer = fixture.kafka.consumer({ groupId: uniqueName('reader') });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     let seenLast = 0;
@@ -133,7 +108,7 @@ describe('tables on the real broker', { skip, timeout: 300_000 }, () => {
   }
 
   async function committed(groupId: string, topic: string): Promise<Map<number, number>> {
-    const answer = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const answer = await fixture.admin.fetchOffsets({ groupId, topics: [topic] });
     return new Map(answer[0]!.partitions.map((p) => [p.partition, Math.max(0, Number(p.offset))]));
   }
 
@@ -183,7 +158,7 @@ describe('tables on the real broker', { skip, timeout: 300_000 }, () => {
     datadir: string,
     extra: Record<string, string> = {},
   ): WorkerProcess {
-    const worker = new WorkerProcess(WORKER, ['worker'], {
+    return fixture.spawn(WORKER, ['worker'], {
       APP_ID: appId,
       IN_TOPIC: input,
       PARTITIONS: String(PARTITIONS),
@@ -191,8 +166,6 @@ describe('tables on the real broker', { skip, timeout: 300_000 }, () => {
       FAUSTGEN_BROKER: brokerUrl(),
       ...extra,
     });
-    workers.push(worker);
-    return worker;
   }
 
   /** The recovery log lines of a worker: partition -> { path, records }. */
@@ -258,13 +231,13 @@ describe('tables on the real broker', { skip, timeout: 300_000 }, () => {
     while (written < EVENTS / 4) {
       assert.ok(Date.now() < killAfter, `only ${written} changelog records after 120 s`);
       await new Promise((r) => setTimeout(r, 100));
-      written = (await admin.fetchTopicOffsets(changelog)).reduce((n, p) => n + Number(p.high), 0);
+      written = (await fixture.admin.fetchTopicOffsets(changelog)).reduce((n, p) => n + Number(p.high), 0);
     }
     first.kill('SIGKILL');
     assert.equal((await first.exited(10_000)).signal, 'SIGKILL');
     const committedAtKill = await committed(appId, input);
     const highAtKill = new Map(
-      (await admin.fetchTopicOffsets(changelog)).map((p) => [p.partition, Number(p.high)]),
+      (await fixture.admin.fetchTopicOffsets(changelog)).map((p) => [p.partition, Number(p.high)]),
     );
     const { persisted } = await storeState(datadir);
     const doneAtKill = [...committedAtKill.values()].reduce((n, o) => n + o, 0);
@@ -339,7 +312,7 @@ describe('tables on the real broker', { skip, timeout: 300_000 }, () => {
     await Promise.all([a.waitFor(/TABLES READY/, 60_000), b.waitFor(/TABLES READY/, 60_000)]);
     await produceEvents(input);
     await waitCommitted(appId, input, EVENTS);
-    const group = await admin.describeGroups([appId]);
+    const group = await fixture.admin.describeGroups([appId]);
     assert.equal(group.groups[0]?.members.length, 2, 'both workers are in the group');
     a.kill('SIGTERM');
     assert.equal((await a.exited(15_000)).code, 0);
@@ -362,7 +335,7 @@ describe('tables on the real broker', { skip, timeout: 300_000 }, () => {
   it('recovery reaches the high watermark when the changelog ends in transaction markers', async () => {
     const appId = uniqueName('tables-tx');
     const changelog = `${appId}-counts-changelog`;
-    await admin.createTopics({
+    await fixture.admin.createTopics({
       topics: [
         {
           topic: changelog,
@@ -373,7 +346,7 @@ describe('tables on the real broker', { skip, timeout: 300_000 }, () => {
       ],
       waitForLeaders: true,
     });
-    const producer = kafka.producer({
+    const producer = fixture.kafka.producer({
       transactionalId: uniqueName('tx'),
       idempotent: true,
       maxInFlightRequests: 1,
@@ -395,10 +368,10 @@ describe('tables on the real broker', { skip, timeout: 300_000 }, () => {
     // broker writes markers after commit()/abort() return, so wait until all of them are in the log.
     const high = 155;
     const deadline = Date.now() + 30_000;
-    let seen = Number((await admin.fetchTopicOffsets(changelog))[0]!.high);
+    let seen = Number((await fixture.admin.fetchTopicOffsets(changelog))[0]!.high);
     while (seen < high && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100));
-      seen = Number((await admin.fetchTopicOffsets(changelog))[0]!.high);
+      seen = Number((await fixture.admin.fetchTopicOffsets(changelog))[0]!.high);
     }
     assert.equal(seen, high, 'every transaction marker is in the changelog');
 

@@ -5,24 +5,18 @@
  * right count, never a wrong one. /metrics parses as Prometheus text. Bad requests get 4xx JSON.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Admin } from 'kafkajs';
+import { before, describe, it } from 'node:test';
 import parsePrometheus from 'parse-prometheus-text-format';
 import { javaPartition } from '../../runtime/channels/partitioner.js';
 import {
   brokerUrl,
-  connectAdmin,
-  createKafka,
   freePort,
   getJson,
   isKafkaUrl,
-  requireBroker,
   uniqueName,
   until,
-  WorkerProcess,
+  type WorkerProcess,
+  workerFixture,
 } from '../support/index.js';
 
 const WORKER = new URL('./apps/web-counter.js', import.meta.url);
@@ -33,7 +27,7 @@ const WORDS = Array.from({ length: 40 }, (_, i) => `word-${i}`);
 const expected = (index: number): number => (index % 7) + 1;
 
 describe('web: two workers on the real broker', { skip, timeout: 300_000 }, () => {
-  let admin: Admin;
+  const fixture = workerFixture();
   const workers: WorkerProcess[] = [];
   const dirs: string[] = [];
   const appId = uniqueName('webcount');
@@ -42,7 +36,7 @@ describe('web: two workers on the real broker', { skip, timeout: 300_000 }, () =
   const urls: string[] = [];
 
   function start(index: number): WorkerProcess {
-    const worker = new WorkerProcess(WORKER, ['worker'], {
+    const worker = fixture.spawn(WORKER, ['worker'], {
       APP_ID: appId,
       WORDS_TOPIC: topic,
       WEB_PORT: String(ports[index]),
@@ -59,16 +53,15 @@ describe('web: two workers on the real broker', { skip, timeout: 300_000 }, () =
   }
 
   before(async () => {
-    await requireBroker();
-    admin = await connectAdmin();
-    await admin.createTopics({
+    fixture.onCleanup(() => fixture.admin.deleteTopics({ topics: [topic] }));
+    await fixture.admin.createTopics({
       topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }],
       waitForLeaders: true,
     });
     for (let i = 0; i < 2; i++) {
       ports.push(await freePort());
       urls.push(`http://127.0.0.1:${ports[i]}`);
-      dirs.push(mkdtempSync(join(tmpdir(), `${appId}-w${i}-`)));
+      dirs.push(fixture.tempDir(`${appId}-w${i}-`));
     }
     start(0);
     start(1);
@@ -83,7 +76,7 @@ describe('web: two workers on the real broker', { skip, timeout: 300_000 }, () =
       },
       60_000,
     );
-    const producer = createKafka().producer();
+    const producer = fixture.kafka.producer();
     await producer.connect();
     const messages = WORDS.flatMap((word, index) =>
       Array.from({ length: expected(index) }, (_, n) => {
@@ -93,13 +86,6 @@ describe('web: two workers on the real broker', { skip, timeout: 300_000 }, () =
     );
     await producer.send({ topic, messages, acks: -1 });
     await producer.disconnect();
-  });
-
-  after(async () => {
-    for (const worker of workers) await worker.ensureStopped();
-    await admin?.deleteTopics({ topics: [topic] }).catch(() => undefined);
-    await admin?.disconnect();
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
   it('answers every key with the same correct count on either worker, forwarding to the owner', async () => {

@@ -3,16 +3,15 @@
  * sharing a group. The worker is test/integration/apps/relay-worker.ts run as a child process.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Admin, Consumer } from 'kafkajs';
+import { describe, it } from 'node:test';
+import type { Consumer } from 'kafkajs';
 import {
   brokerUrl,
-  connectAdmin,
   createKafka,
   isKafkaUrl,
-  requireBroker,
   uniqueName,
-  WorkerProcess,
+  type WorkerProcess,
+  workerFixture,
 } from '../support/index.js';
 import { eventually as until } from '../support/memory-app.js';
 
@@ -58,20 +57,7 @@ async function produceIds(topic: string, count: number): Promise<void> {
 }
 
 describe('worker processes on the real broker', { skip, timeout: 240_000 }, () => {
-  let admin: Admin;
-  const workers: WorkerProcess[] = [];
-  const consumers: Consumer[] = [];
-
-  before(async () => {
-    await requireBroker();
-    admin = await connectAdmin();
-  });
-
-  after(async () => {
-    for (const w of workers) await w.ensureStopped();
-    for (const c of consumers) await c.disconnect().catch(() => undefined);
-    await admin?.disconnect();
-  });
+  const fixture = workerFixture();
 
   function start(
     appId: string,
@@ -79,7 +65,7 @@ describe('worker processes on the real broker', { skip, timeout: 240_000 }, () =
     output: string,
     extra: Record<string, string> = {},
   ): WorkerProcess {
-    const worker = new WorkerProcess(WORKER, ['worker'], {
+    return fixture.spawn(WORKER, ['worker'], {
       APP_ID: appId,
       IN_TOPIC: input,
       OUT_TOPIC: output,
@@ -87,15 +73,13 @@ describe('worker processes on the real broker', { skip, timeout: 240_000 }, () =
       FAUSTGEN_BROKER: brokerUrl(),
       ...extra,
     });
-    workers.push(worker);
-    return worker;
   }
 
   async function topics(): Promise<{ appId: string; input: string; output: string }> {
     const appId = uniqueName('relay');
     const input = `${appId}-in`;
     const output = `${appId}-out`;
-    await admin.createTopics({
+    await fixture.admin.createTopics({
       topics: [input, output].map((topic) => ({ topic, numPartitions: 4, replicationFactor: 1 })),
       waitForLeaders: true,
     });
@@ -106,7 +90,7 @@ describe('worker processes on the real broker', { skip, timeout: 240_000 }, () =
     const { appId, input, output } = await topics();
     const total = 20_000;
     const collected = await collect(output);
-    consumers.push(collected.consumer);
+    fixture.onCleanup(() => collected.consumer.disconnect());
     // Slow enough (1 ms per event) that the kill lands mid-stream, with uncommitted work in flight.
     const first = start(appId, input, output, { SLOW_MS: '1' });
     await first.waitFor(/ready/);
@@ -143,18 +127,18 @@ describe('worker processes on the real broker', { skip, timeout: 240_000 }, () =
     await worker.waitFor(/ready/);
     await produceIds(input, 1000);
     const collected = await collect(output);
-    consumers.push(collected.consumer);
+    fixture.onCleanup(() => collected.consumer.disconnect());
     await until('all 1000 ids', () => collected.ids.size === 1000, 60_000);
-    const groupBefore = await admin.describeGroups([appId]);
+    const groupBefore = await fixture.admin.describeGroups([appId]);
     assert.equal(groupBefore.groups[0]?.members.length, 1, 'the worker is a member of its group');
     worker.kill('SIGTERM');
     const { code, ms } = await worker.exited(10_000);
     console.log(`# SIGTERM -> exit ${code} in ${ms} ms`);
     assert.equal(code, 0);
     assert.ok(ms < 5000, `exited after ${ms} ms`);
-    const groupAfter = await admin.describeGroups([appId]);
+    const groupAfter = await fixture.admin.describeGroups([appId]);
     assert.equal(groupAfter.groups[0]?.members.length, 0, 'the group has no members after the worker left');
-    const committed = await admin.fetchOffsets({ groupId: appId, topics: [input] });
+    const committed = await fixture.admin.fetchOffsets({ groupId: appId, topics: [input] });
     const sum = committed[0]!.partitions.reduce((n, p) => n + Number(p.offset), 0);
     assert.equal(sum, 1000, 'every processed offset was committed at shutdown');
   });
@@ -162,13 +146,13 @@ describe('worker processes on the real broker', { skip, timeout: 240_000 }, () =
   it('two workers split the partitions; when one stops, the other takes over and nothing is lost', async () => {
     const { appId, input, output } = await topics();
     const collected = await collect(output);
-    consumers.push(collected.consumer);
+    fixture.onCleanup(() => collected.consumer.disconnect());
     const a = start(appId, input, output, { SLOW_MS: '1' });
     const b = start(appId, input, output, { SLOW_MS: '1' });
     await Promise.all([a.waitFor(/ready/), b.waitFor(/ready/)]);
     let members = 0;
     const poll = setInterval(async () => {
-      members = (await admin.describeGroups([appId])).groups[0]?.members.length ?? 0;
+      members = (await fixture.admin.describeGroups([appId])).groups[0]?.members.length ?? 0;
     }, 200);
     await until('both workers in the group', () => members === 2, 30_000).finally(() => clearInterval(poll));
     const total = 6000;

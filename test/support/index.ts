@@ -2,6 +2,7 @@ export * from './broker.js';
 export * from './names.js';
 export * from './ports.js';
 export * from './worker-process.js';
+export * from './worker-fixture.js';
 export * from './memory-app.js';
 export * from './http.js';
 export * from './broker-control.js';
