@@ -880,6 +880,15 @@ export class RdTransportConsumer implements TransportConsumer {
     return this.currentAssignment.map((tp) => ({ ...tp }));
   }
 
+  get groupId(): string {
+    return this.options.groupId;
+  }
+
+  /** The native handle whose group metadata a transaction's offsets carry (KIP-447); undefined unless connected. */
+  groupMetadataSource(): RdKafkaConsumer | undefined {
+    return this.consumer?.isConnected() ? this.consumer : undefined;
+  }
+
   stop(): Promise<void> {
     if (this.stopping) return this.stopping;
     const wasStarted = this.state !== 'idle';
