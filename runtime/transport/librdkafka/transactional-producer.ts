@@ -205,7 +205,9 @@ export class RdTransactionalProducer implements TransactionalProducer {
     const source = member.groupMetadataSource();
     // Its group's metadata or none: offsets of another group would pass unfenced.
     if (!source || member.groupId !== groupId) {
-      const why = source ? `it is a member of group ${member.groupId}` : 'it is not connected';
+      const why = source
+        ? `it is a member of group ${member.groupId}`
+        : 'it is not connected, or joined a generation the runtime has not been given yet';
       return Promise.reject(
         new Error(
           `${this.label}: cannot send offsets of group ${groupId} with its group member's metadata: ${why}`,

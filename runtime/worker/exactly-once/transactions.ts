@@ -423,7 +423,10 @@ export class ExactlyOnce implements MessageSender {
         const offset = trackers.tracker(tp.topic, tp.partition).committableOffset();
         if (offset >= 0 && offset > (this.committed.get(key) ?? -1)) offsets.push({ ...tp, offset });
       }
-      if (offsets.length === 0 && unit.txn.pendingSends === 0) return [];
+      // One transaction per worker is fenced only by the offsets it sends: sends without them wait
+      // for the next commit (their events' offsets come with it) or are aborted at the close.
+      if (offsets.length === 0 && (unit.txn.pendingSends === 0 || this.options.layout.kind === 'worker'))
+        return [];
       try {
         await unit.txn.commit(this.options.groupId, offsets);
       } catch (error) {
