@@ -85,6 +85,18 @@ describe('ExactlyOnce, one transaction per worker', () => {
     await h.eos.close();
   });
 
+  it('sends with no offsets to go with them wait: a worker’s transaction is fenced only through its offsets', async () => {
+    const { h, receipts } = await twoPartitions();
+    await h.eos.commit();
+    for (const receipt of receipts) await receipt;
+    const late = runForEvent(eventOf(2, 1, 0), () => h.eos.send(out(9)));
+    await h.eos.flush();
+    await h.eos.commit();
+    assert.equal(h.producers[0]!.commits, 1, 'no commit without offsets');
+    await h.eos.close();
+    await assert.rejects(late, (error) => isTransactionAborted(error), 'aborted at the close');
+  });
+
   it('a partition given up after a revoke leaves the transaction to the others; the last one closes it', async () => {
     const { h } = await twoPartitions();
     await h.eos.revoking(1);
