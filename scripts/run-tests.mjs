@@ -27,6 +27,7 @@ const CLIENT_PINNED = [
   'transport-librdkafka.test.js',
   'transport-librdkafka-specific.test.js',
   'static-membership.test.js',
+  'eos-group-fencing.test.js',
 ];
 const CONTRACT = ['transport-kafka.test.js', 'transport-librdkafka.test.js'];
 

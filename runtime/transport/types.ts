@@ -140,13 +140,20 @@ export interface TransportProducer {
 
 export interface TransactionalProducerOptions extends ProducerOptions {
   /**
-   * Stable across restarts (app id + input partition): connecting a producer with an id fences every
-   * older producer with the same id (their later sends and commits fail) and aborts their open
-   * transaction, so a worker that was replaced (a zombie) cannot commit.
+   * Connecting a producer with an id fences every older producer with the same id (their later
+   * sends and commits fail) and aborts their open transaction. Per input partition (app id +
+   * partition) that alone keeps a replaced worker (a zombie) from committing (EOS v1).
    */
   transactionalId: string;
   /** The broker aborts a transaction left open longer than this. */
   transactionTimeoutMs: number;
+  /**
+   * Only on a transport with `fencesByGroupMetadata` (KIP-447, EOS v2): the group member whose
+   * group metadata (generation, member id) every sendOffsets() of this producer carries, so the
+   * group coordinator refuses the offsets of a member of an older generation (a zombie). Its
+   * sendOffsets() then commits for that member's group only.
+   */
+  groupMember?: TransportConsumer;
 }
 
 /**
@@ -230,6 +237,12 @@ export interface TransportOptions {
 
 export interface Transport {
   readonly scheme: string;
+  /**
+   * Whether its transactional producers take `groupMember` (KIP-447): offsets sent in a transaction
+   * are then fenced by the consumer's generation, so one producer can serve every partition of a
+   * worker (EOS v2). Absent: fencing is by transactional id only (a producer per input partition).
+   */
+  readonly fencesByGroupMetadata?: boolean;
   createConsumer(options: ConsumerOptions): TransportConsumer;
   createProducer(options: ProducerOptions): TransportProducer;
   createTransactionalProducer(options: TransactionalProducerOptions): TransactionalProducer;

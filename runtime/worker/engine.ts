@@ -30,6 +30,7 @@ import { type BootMode, type BootSwitches, type LifecycleHooks, runsIn } from '.
 import type { Settings } from '../core/settings/index.js';
 import { StallWatch } from './stall-watch.js';
 import { ExactlyOnce } from './exactly-once/transactions.js';
+import { chooseLayout } from './exactly-once/layout.js';
 import { checkRecordLimits } from './record-limits.js';
 import type { StalledPartition } from '../sensors/stall-detector.js';
 
@@ -280,13 +281,25 @@ export class Engine {
   private exactlyOnce(transport: Transport, plain: ProducerBuffer): ExactlyOnce {
     const { conf, logger } = this.app;
     const producerOptions = this.connections.producerOptions();
+    const layout = chooseLayout({
+      groupId: this.app.appId,
+      fencesByGroupMetadata: transport.fencesByGroupMetadata === true,
+      groupInstanceId: conf.consumerGroupInstanceId ?? undefined,
+    });
+    logger.debug(
+      layout.kind === 'worker'
+        ? `exactly-once: one transaction per worker (${layout.transactionalId({ topic: '', partition: 0 })}), fenced by the group's generation`
+        : 'exactly-once: one transaction per input partition, fenced by transactional id',
+    );
     this.eos = new ExactlyOnce({
       groupId: this.app.appId,
+      layout,
       createProducer: (transactionalId) =>
         transport.createTransactionalProducer({
           ...producerOptions,
           transactionalId,
           transactionTimeoutMs: conf.processingTransactionTimeout * 1000,
+          ...(layout.kind === 'worker' ? { groupMember: this.groupMember() } : {}),
         }),
       bufferOptions: {
         lingerSeconds: conf.producerLinger,
@@ -316,6 +329,13 @@ export class Engine {
       },
     });
     return this.eos;
+  }
+
+  /** The worker's consumer, whose group metadata a per-worker transaction's offsets carry. */
+  private groupMember(): TransportConsumer {
+    if (!this.mainConsumer)
+      throw new Error('exactly-once: a transaction of the worker before its consumer exists');
+    return this.mainConsumer;
   }
 
   /** How long a rebalance or a stop waits for in-flight events before it commits without them. */

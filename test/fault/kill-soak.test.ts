@@ -9,16 +9,23 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { brokerUrl, isKafkaUrl, requireBroker } from '../support/index.js';
-import { FULL, type Guarantee, printResult, randomBetween, SoakRun } from './support.js';
+import type { BrokerClientName } from '../support/broker-client.js';
+import { FULL, faultClients, type Guarantee, printResult, randomBetween, SoakRun } from './support.js';
 
 const skip = isKafkaUrl(brokerUrl()) ? false : 'the fault suite needs a real Kafka broker';
 const EVENTS = FULL ? 200_000 : 30_000;
 const KILLS = FULL ? 20 : 4;
 const GAP_MS: [number, number] = FULL ? [5_000, 10_000] : [3_000, 5_000];
 
-async function soak(guarantee: Guarantee) {
+async function soak(guarantee: Guarantee, client?: BrokerClientName) {
   await requireBroker();
-  const run = new SoakRun(`soak-${guarantee === 'exactly_once' ? 'eos' : 'alo'}`, guarantee, EVENTS);
+  const run = new SoakRun(
+    `soak-${guarantee === 'exactly_once' ? 'eos' : 'alo'}`,
+    guarantee,
+    EVENTS,
+    1000,
+    client,
+  );
   try {
     await run.setup();
     run.start(0);
@@ -38,7 +45,7 @@ async function soak(guarantee: Guarantee) {
     const seconds = (Date.now() - started) / 1000;
     for (const slot of [0, 1]) await run.stop(slot);
     const figures = await run.figures();
-    printResult(`kill-soak guarantee=${guarantee}`, {
+    printResult(`kill-soak guarantee=${guarantee} client=${run.client}`, {
       ...figures,
       kills: KILLS,
       workers: 2,
@@ -53,14 +60,16 @@ async function soak(guarantee: Guarantee) {
 
 describe('kill -9 soak: two workers, a counting table and a sink', {
   skip,
-  timeout: FULL ? 1_200_000 : 420_000,
+  timeout: FULL ? 2_400_000 : 720_000,
 }, () => {
-  it('exactly_once: every count exact, every sequence number exactly once in the sink', async () => {
-    const figures = await soak('exactly_once');
-    assert.equal(figures.lost, 0, 'events lost');
-    assert.equal(figures.duplicates, 0, 'sink duplicates');
-    assert.equal(figures.countsBelow + figures.countsAbove, 0, 'keys whose count is not exact');
-  });
+  for (const client of faultClients()) {
+    it(`exactly_once on ${client}: every count exact, every sequence number exactly once in the sink`, async () => {
+      const figures = await soak('exactly_once', client);
+      assert.equal(figures.lost, 0, 'events lost');
+      assert.equal(figures.duplicates, 0, 'sink duplicates');
+      assert.equal(figures.countsBelow + figures.countsAbove, 0, 'keys whose count is not exact');
+    });
+  }
 
   it('at_least_once: nothing lost (duplicates counted)', async () => {
     const figures = await soak('at_least_once');

@@ -7,15 +7,17 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { brokerUrl, isKafkaUrl, requireBroker } from '../support/index.js';
-import { FULL, type Guarantee, printResult, SoakRun, stallsAfter } from './support.js';
+import type { BrokerClientName } from '../support/broker-client.js';
+import { FULL, faultClients, type Guarantee, printResult, SoakRun, stallsAfter } from './support.js';
 
 const skip = isKafkaUrl(brokerUrl()) ? false : 'the fault suite needs a real Kafka broker';
 const EVENTS = FULL ? 120_000 : 24_000;
 const STEP_MS = FULL ? 12_000 : 7_000;
 
-async function rebalances(guarantee: Guarantee) {
+async function rebalances(guarantee: Guarantee, client?: BrokerClientName) {
   await requireBroker();
-  const run = new SoakRun(`rebalance-${guarantee === 'exactly_once' ? 'eos' : 'alo'}`, guarantee, EVENTS);
+  const name = `rebalance-${guarantee === 'exactly_once' ? 'eos' : 'alo'}`;
+  const run = new SoakRun(name, guarantee, EVENTS, 1000, client);
   try {
     await run.setup();
     await run.start(0).waitFor(/SOAK READY/, 60_000);
@@ -35,7 +37,7 @@ async function rebalances(guarantee: Guarantee) {
     await run.stop(0);
     const figures = await run.figures();
     const stalls = stallsAfter(run.sinkRecords, moments, STEP_MS);
-    printResult(`rebalance guarantee=${guarantee}`, {
+    printResult(`rebalance guarantee=${guarantee} client=${run.client}`, {
       ...figures,
       steps: '1->2->3->1',
       stallTo2: stalls[0],
@@ -54,13 +56,15 @@ async function rebalances(guarantee: Guarantee) {
   }
 }
 
-describe('rebalances under load: 1 -> 2 -> 3 -> 1 workers', { skip, timeout: 600_000 }, () => {
-  it('exactly_once: nothing lost, nothing doubled, every count exact', async () => {
-    const figures = await rebalances('exactly_once');
-    assert.equal(figures.lost, 0, 'events lost');
-    assert.equal(figures.duplicates, 0, 'sink duplicates');
-    assert.equal(figures.countsBelow + figures.countsAbove, 0, 'keys whose count is not exact');
-  });
+describe('rebalances under load: 1 -> 2 -> 3 -> 1 workers', { skip, timeout: 900_000 }, () => {
+  for (const client of faultClients()) {
+    it(`exactly_once on ${client}: nothing lost, nothing doubled, every count exact`, async () => {
+      const figures = await rebalances('exactly_once', client);
+      assert.equal(figures.lost, 0, 'events lost');
+      assert.equal(figures.duplicates, 0, 'sink duplicates');
+      assert.equal(figures.countsBelow + figures.countsAbove, 0, 'keys whose count is not exact');
+    });
+  }
 
   it('at_least_once: nothing lost, counts at least exact', async () => {
     const figures = await rebalances('at_least_once');

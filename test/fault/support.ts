@@ -11,13 +11,25 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, Kafka } from 'kafkajs';
 import { createTransport } from '../../runtime/transport/registry.js';
 import type { Message } from '../../runtime/transport/types.js';
+import { type BrokerClientName, testBrokerClient } from '../support/broker-client.js';
 import { brokerUrl, connectAdmin, createKafka, uniqueName, WorkerProcess } from '../support/index.js';
+import { librdkafkaMissing } from '../support/librdkafka.js';
 
 export const FULL = process.env.FAUSTGEN_SOAK === 'full';
 export const PARTITIONS = 4;
 const WORKER = new URL('./apps/soak-worker.js', import.meta.url);
 
 export type Guarantee = 'at_least_once' | 'exactly_once';
+
+/**
+ * The clients a fault case runs its workers on: the suite's (FAUSTGEN_BROKER_CLIENT), and
+ * librdkafka as well where it is installed (its exactly_once is one transaction per worker).
+ */
+export function faultClients(): BrokerClientName[] {
+  const clients: BrokerClientName[] = [testBrokerClient()];
+  if (!clients.includes('librdkafka') && librdkafkaMissing() === undefined) clients.push('librdkafka');
+  return clients;
+}
 
 export interface Figures {
   events: number;
@@ -50,6 +62,8 @@ export class SoakRun {
     readonly guarantee: Guarantee,
     readonly events: number,
     readonly keys = 1000,
+    /** The Kafka client of the workers (the brokerClient setting). */
+    readonly client: BrokerClientName = testBrokerClient(),
   ) {
     this.appId = uniqueName(name);
     this.input = `${this.appId}-input`;
@@ -96,6 +110,7 @@ export class SoakRun {
       DATADIR: dir,
       GUARANTEE: this.guarantee,
       FAUSTGEN_BROKER: brokerUrl(),
+      FAUSTGEN_BROKER_CLIENT: this.client,
       FAUSTGEN_LOG_LEVEL: 'warn',
     });
     this.workers.set(slot, worker);

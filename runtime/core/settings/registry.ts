@@ -229,7 +229,7 @@ export const SETTING_SPECS = {
     faustName: null,
     type: seconds,
     section: 'common',
-    doc: "With exactly_once: the broker aborts a transaction left open longer than this (the producer's transaction.timeout.ms); a worker that dies mid-transaction holds back its partitions' committed reads at most this long unless a new owner fences it first. At most the broker's transaction.max.timeout.ms.",
+    doc: "With exactly_once: the broker aborts a transaction left open longer than this (the producer's transaction.timeout.ms); a worker that dies mid-transaction holds back its partitions' committed reads at most this long unless a new owner fences it first (kafkajs: a transaction per input partition, fenced by the next owner at once; librdkafka: one transaction per worker, fenced at once only by the same worker restarted with its consumerGroupInstanceId). At most the broker's transaction.max.timeout.ms.",
     status: 'supported',
     note: 'faustgen addition (Kafka Streams: producer transaction.timeout.ms, default 60 s there too).',
     default: 60,

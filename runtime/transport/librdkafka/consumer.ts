@@ -880,6 +880,21 @@ export class RdTransportConsumer implements TransportConsumer {
     return this.currentAssignment.map((tp) => ({ ...tp }));
   }
 
+  get groupId(): string {
+    return this.options.groupId;
+  }
+
+  /**
+   * The native handle whose group metadata a transaction's offsets carry (KIP-447); undefined
+   * unless connected and still in the generation last reported to the runtime: once librdkafka
+   * joined a newer one (after its session ran out, say) its metadata would pass offsets of work
+   * done in the old generation, which the new owners may be doing again.
+   */
+  groupMetadataSource(): RdKafkaConsumer | undefined {
+    const moved = this.joinedGeneration !== undefined && this.joinedGeneration !== this.generation;
+    return this.consumer?.isConnected() && !moved ? this.consumer : undefined;
+  }
+
   stop(): Promise<void> {
     if (this.stopping) return this.stopping;
     const wasStarted = this.state !== 'idle';

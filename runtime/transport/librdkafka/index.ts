@@ -3,7 +3,8 @@
  *
  * Same URLs and security settings as the kafkajs transport. Beyond it: lz4 and zstd, static group
  * membership (ConsumerOptions.groupInstanceId), cooperative-sticky assignment and Kafka 4's group
- * protocol (RdTransportExtras), revoke callbacks before partitions go, real transactions.
+ * protocol (RdTransportExtras), revoke callbacks before partitions go, transactions whose offsets
+ * carry the consumer's group metadata (KIP-447: one transactional producer per worker).
  * The package is optional and loaded on first use (native.ts).
  */
 import { KAFKA_SCHEME, kafkaBrokerAddresses } from '../kafka/brokers.js';
@@ -44,6 +45,7 @@ export function librdkafkaTransport(options: TransportOptions, extras: RdTranspo
   loadKafkaJavascript(); // and on a missing client now, naming what to install
   return {
     scheme: KAFKA_SCHEME,
+    fencesByGroupMetadata: true,
     createConsumer: (consumerOptions: ConsumerOptions): TransportConsumer =>
       new RdTransportConsumer(options, consumerOptions, {
         ...extras,

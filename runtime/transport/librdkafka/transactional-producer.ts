@@ -1,11 +1,12 @@
 /**
  * TransactionalProducer on librdkafka's transactions (transactional.id, idempotent, acks all).
  *
- * sendOffsets(groupId, ...) needs a consumer's group metadata in librdkafka's API; with only a
- * group id the metadata is that of a consumer of the group that never joined (generation -1, no
- * member id): the broker then checks the group id only (EOS v1 fencing, by transactional id).
- * EOS v2 (KIP-447: one producer per worker, fenced by the consumer's generation) would pass the
- * worker's own consumer instead; the contract does not hand it over yet.
+ * sendOffsets() needs a consumer's group metadata in librdkafka's API. With `groupMember` (the
+ * worker's own consumer, an RdTransportConsumer) it is that member's: generation and member id,
+ * so the group coordinator refuses the offsets of a member an assignment left behind (KIP-447,
+ * EOS v2). Without it, the metadata is that of a consumer of the group that never joined
+ * (generation -1, no member id): the broker then checks the group id only (EOS v1: fencing by
+ * transactional id).
  */
 import type {
   CommitOffset,
@@ -16,6 +17,7 @@ import type {
   TransportOptions,
 } from '../types.js';
 import { SCHEME_LABEL, call, clientConfig, operationError } from './config.js';
+import { RdTransportConsumer } from './consumer.js';
 import { type RdError, type RdKafkaConsumer, type RdProducer, loadKafkaJavascript } from './native.js';
 import {
   RdDelivery,
@@ -43,6 +45,8 @@ export class RdTransactionalProducer implements TransactionalProducer {
     private readonly options: TransactionalProducerOptions,
   ) {
     this.label = `${SCHEME_LABEL} transactional producer ${options.transactionalId}`;
+    if (options.groupMember && !(options.groupMember instanceof RdTransportConsumer))
+      throw new Error(`${this.label}: groupMember must be a consumer of the same librdkafka transport`);
     const { Producer } = loadKafkaJavascript();
     const config = producerConfig(transport, { ...options, acks: -1 });
     this.producer = new Producer({
@@ -116,7 +120,7 @@ export class RdTransactionalProducer implements TransactionalProducer {
   async sendOffsets(groupId: string, offsets: CommitOffset[]): Promise<void> {
     await this.begin();
     if (offsets.length === 0) return;
-    const group = await this.groupClient(groupId);
+    const group = await this.groupMetadataSource(groupId);
     await this.retrying((done) =>
       this.producer.sendOffsetsToTransaction(
         offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })),
@@ -192,6 +196,25 @@ export class RdTransactionalProducer implements TransactionalProducer {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
+  }
+
+  /** Whose group metadata the offsets carry: the group member's (KIP-447), else a handle of the group's. */
+  private groupMetadataSource(groupId: string): Promise<RdKafkaConsumer> {
+    const member = this.options.groupMember as RdTransportConsumer | undefined;
+    if (!member) return this.groupClient(groupId);
+    const source = member.groupMetadataSource();
+    // Its group's metadata or none: offsets of another group would pass unfenced.
+    if (!source || member.groupId !== groupId) {
+      const why = source
+        ? `it is a member of group ${member.groupId}`
+        : 'it is not connected, or joined a generation the runtime has not been given yet';
+      return Promise.reject(
+        new Error(
+          `${this.label}: cannot send offsets of group ${groupId} with its group member's metadata: ${why}`,
+        ),
+      );
+    }
+    return Promise.resolve(source);
   }
 
   /** A connected consumer handle of the group that never subscribes: the source of its group metadata. */

@@ -13,15 +13,18 @@ import type {
 } from '../../transport/types.js';
 import { TransactionAbortedError } from '../../transport/transaction-aborted.js';
 import type { MessageSender } from '../producer.js';
-import { PartitionTransaction } from './partition-transaction.js';
+import { BufferedTransaction } from './transaction.js';
+import type { TransactionLayout } from './layout.js';
 import { CommitSchedule } from '../../commit/commit-schedule.js';
 
 /** How often a commit checks whether its partition's delivered events are processed. */
 const DRAIN_POLL_MS = 2;
 
 export interface ExactlyOnceOptions {
-  /** The consumer group (the app id); also the prefix of every transactional id. */
+  /** The consumer group (the app id). */
   groupId: string;
+  /** Which transaction each input partition's events send into (chooseLayout). */
+  layout: TransactionLayout;
   createProducer(transactionalId: string): TransactionalProducer;
   bufferOptions: ProducerBufferOptions;
   /** Where sends made outside an event of a committed topic go (timers, web routes, channels). */
@@ -58,25 +61,41 @@ interface Barrier {
   resolve(): void;
 }
 
+/** One open transaction and the input partitions whose events send into it. */
+interface Unit {
+  readonly id: string;
+  readonly txn: BufferedTransaction;
+  /** By tpKey. */
+  readonly partitions: Map<string, TopicPartition>;
+  /** Its producer connects, is replaced or its transaction aborted: its partitions' batches wait. */
+  busy?: Promise<void>;
+  /** A commit runs: its partitions' batches wait. */
+  barrier?: Barrier;
+}
+
 /**
- * Exactly-once processing on Kafka transactions, one transactional producer per input partition
- * (EOS v1, as Faust and Kafka Streams before KIP-447 do; kafkajs has no consumer group metadata):
- * the transactional id `<app>-<topic>-<partition>` is the same on every worker, so the owner
- * that takes a partition over fences every earlier one (a zombie's commit fails) and aborts what
- * it left open.
+ * Exactly-once processing on Kafka transactions. What an event of an input partition sends
+ * (outputs, table changelog records, dead letters) goes into the open transaction of its
+ * partition's unit: the partition alone (layout `partition`, EOS v1: the transactional id
+ * `<app>-<topic>-<partition>` is the same on every worker, so the owner that takes a partition
+ * over fences every earlier one and aborts what it left open) or all of the worker's partitions
+ * (layout `worker`, EOS v2: the producer sends offsets with the worker's consumer's group
+ * metadata, so the coordinator refuses a zombie's).
  *
- * What an event of an input partition sends (outputs, table changelog records, dead letters)
- * goes into that partition's open transaction. A commit of the partition holds back its newly
- * fetched batches, waits until every event delivered so far is processed (bounded: otherwise it
- * tries again at the next interval), then adds the consumed offset and commits: the transaction
- * holds exactly the effects of the events before that offset. When a commit fails, the
- * transaction is aborted, a new producer fences the old one, and the partition is processed
- * again from the last committed offset: never a partial commit.
+ * A commit of a unit holds back its partitions' newly fetched batches, waits until every event
+ * delivered so far is processed (bounded: otherwise it tries again at the next interval), then
+ * adds the consumed offsets and commits: the transaction holds exactly the effects of the events
+ * before those offsets. When a commit fails, the transaction is aborted, a new producer fences
+ * the old one, and the unit's partitions are processed again from their last committed offsets:
+ * never a partial commit.
  */
 export class ExactlyOnce implements MessageSender {
-  private readonly txns = new Map<string, { partition: TopicPartition; txn: PartitionTransaction }>();
-  private readonly connecting = new Map<string, Promise<void>>();
-  private readonly barriers = new Map<string, Barrier>();
+  /** By transactional id. */
+  private readonly units = new Map<string, Unit>();
+  /** Each assigned input partition's unit, by tpKey. */
+  private readonly routes = new Map<string, Unit>();
+  /** Partitions taken over whose group offset is still being read: their batches wait. */
+  private readonly opening = new Map<string, Promise<void>>();
   /** Offsets committed in this assignment, per partition. */
   private committed = new Map<string, number>();
   /** The first offset delivered in this assignment (where a rewind starts when nothing was committed). */
@@ -106,16 +125,19 @@ export class ExactlyOnce implements MessageSender {
     if (!event?.fromTopic || !this.options.commits(event.topic)) return this.options.plain.send(message);
     // Its generation ended, or its partition was given up: the event is processed again (by the
     // next owner). Rejected as aborted, so that tables drop its writes as they do an abort's.
-    const entry = this.txns.get(tpKey(event.topic, event.partition));
-    if (event.generation <= this.closedGeneration || !entry) {
-      const id = transactionalId(this.options.groupId, event);
+    const unit = this.routes.get(tpKey(event.topic, event.partition));
+    if (event.generation <= this.closedGeneration || !unit) {
+      const id = this.options.layout.transactionalId(event);
       return Promise.reject(new TransactionAbortedError(id, 'the event belongs to a generation that ended'));
     }
-    return entry.txn.send(message);
+    return unit.txn.send(message);
   }
 
   async flush(): Promise<void> {
-    await Promise.all([this.options.plain.flush(), ...[...this.txns.values()].map(({ txn }) => txn.flush())]);
+    await Promise.all([
+      this.options.plain.flush(),
+      ...[...this.units.values()].map(({ txn }) => txn.flush()),
+    ]);
   }
 
   start(): void {
@@ -132,26 +154,20 @@ export class ExactlyOnce implements MessageSender {
   }
 
   /**
-   * Holds a fetched batch while its partition's producer connects or its commit runs; undefined
-   * when it may go on. admit() then says whether it is delivered at all.
+   * Holds a fetched batch while its unit's producer connects or its commit runs; undefined when it
+   * may go on. admit() then says whether it is delivered at all.
    */
   hold(batch: MessageBatch): Promise<void> | undefined {
     const key = tpKey(batch.topic, batch.partition);
-    const waiting = this.connecting.get(key) ?? this.barriers.get(key)?.promise;
+    const unit = this.routes.get(key);
+    const waiting = unit?.busy ?? this.opening.get(key) ?? unit?.barrier?.promise;
     if (waiting) return waiting;
-    if (!this.movedBack(key, batch)) return undefined;
+    if (!unit || !this.movedBack(key, batch)) return undefined;
     // The consumer's position moved back without a rebalance (kafkajs restarted it, an offset reset):
     // the open transaction already holds the effects of events this batch brings again.
-    const entry = this.txns.get(key)!;
     this.stale.add(batch);
-    const redo = this.abortAndRewind(
-      key,
-      entry.partition,
-      entry.txn,
-      `the consumer's position moved back to ${batch.messages[0]!.offset} without a rebalance`,
-    ).finally(() => this.connecting.delete(key));
-    this.connecting.set(key, redo);
-    return redo;
+    const reason = `the consumer's position of ${batch.topic}[${batch.partition}] moved back to ${batch.messages[0]!.offset} without a rebalance`;
+    return this.occupy(unit, this.abortAndRewind(unit, reason));
   }
 
   /** Whether a batch starts at or before an offset already delivered in this assignment, unasked. */
@@ -159,7 +175,7 @@ export class ExactlyOnce implements MessageSender {
     const first = batch.messages[0]?.offset;
     if (first === undefined || batch.generation !== this.generation || !this.options.commits(batch.topic))
       return false;
-    if (!this.txns.has(key) || this.rewinds.has(key) || this.minimums.has(key)) return false;
+    if (!this.routes.has(key) || this.rewinds.has(key) || this.minimums.has(key)) return false;
     return first <= this.options.trackers().tracker(batch.topic, batch.partition).lastDeliveredOffset();
   }
 
@@ -195,9 +211,9 @@ export class ExactlyOnce implements MessageSender {
   }
 
   /**
-   * A new assignment: producers for partitions new to this worker connect (fencing the previous
-   * owner's) before their batches are delivered; those of partitions given up are closed, what
-   * they left open aborted.
+   * A new assignment: partitions new to this worker join their unit (a new unit's producer
+   * connects, fencing earlier ones with its id) before their batches are delivered; units left
+   * without partitions are closed, what they left open aborted.
    */
   async assigned(assignment: TopicPartition[], generation: number): Promise<void> {
     const previous = this.generation;
@@ -216,65 +232,86 @@ export class ExactlyOnce implements MessageSender {
     for (const tp of assignment)
       if (this.options.commits(tp.topic)) wanted.set(tpKey(tp.topic, tp.partition), tp);
     const closing: Promise<void>[] = [];
-    for (const [key, entry] of this.txns) {
-      if (wanted.has(key)) {
-        if (unrevoked) this.restartKept(key, entry);
-        continue;
+    for (const unit of [...this.units.values()]) {
+      for (const key of [...unit.partitions.keys()]) {
+        if (wanted.has(key)) continue;
+        unit.partitions.delete(key);
+        this.routes.delete(key);
       }
-      this.txns.delete(key);
-      closing.push(this.discard(entry.txn, 'the partition was given up'));
+      if (unit.partitions.size === 0) {
+        this.units.delete(unit.id);
+        const idle = unit.busy ?? Promise.resolve();
+        closing.push(idle.then(() => this.discard(unit.txn, 'its partitions were given up')));
+      } else if (unrevoked) this.restartKept(unit);
     }
     for (const [key, tp] of wanted) {
-      if (this.txns.has(key) || this.connecting.has(key)) continue;
-      const id = transactionalId(this.options.groupId, tp);
-      const txn = new PartitionTransaction(id, this.options.createProducer(id), this.options.bufferOptions);
-      this.fence(key, tp, txn, { first: true });
+      if (this.routes.has(key)) continue;
+      const id = this.options.layout.transactionalId(tp);
+      let unit = this.units.get(id);
+      if (!unit) {
+        const txn = new BufferedTransaction(id, this.options.createProducer(id), this.options.bufferOptions);
+        unit = { id, txn, partitions: new Map() };
+        this.units.set(id, unit);
+        this.occupy(unit, this.restartProducer(unit, true));
+      }
+      unit.partitions.set(key, tp);
+      this.routes.set(key, unit);
+      this.readOwnerOffset(unit, key, tp);
     }
     await Promise.all(closing);
   }
 
-  /** Aborts a kept partition's open transaction and fences its producer; its batches wait meanwhile. */
-  private restartKept(
-    key: string,
-    { partition, txn }: { partition: TopicPartition; txn: PartitionTransaction },
-  ): void {
-    const where = `${partition.topic}[${partition.partition}]`;
+  /** Aborts a kept unit's open transaction and fences its producer; its batches wait meanwhile. */
+  private restartKept(unit: Unit): void {
     this.options.logger.warn(
-      `exactly-once: the consumer rejoined its group without giving up ${where} first; aborting its open transaction`,
+      `exactly-once: the consumer rejoined its group without giving up ${this.where(unit)} first; aborting its open transaction`,
     );
-    this.fence(key, partition, txn, {
-      before: this.discard(txn, 'the consumer rejoined without a revoke', false),
-    });
+    const fenced = this.discard(unit.txn, 'the consumer rejoined without a revoke', false).then(() =>
+      this.restartProducer(unit),
+    );
+    this.occupy(unit, fenced);
+    for (const [key, tp] of unit.partitions) this.readOwnerOffset(unit, key, tp);
   }
 
   /**
-   * Connects (`first`) or replaces a partition's producer, fencing every earlier one, while its
-   * batches wait; then its events start no lower than the offset committed by then. Fenced, what
-   * an earlier owner committed is final; its last commit may have come after the consumer fetched
-   * this partition's position (a zombie past its session).
+   * Once the unit's producer is connected (fenced, what an earlier owner committed is final), the
+   * partition's events start no lower than the offset committed by then: an earlier owner's last
+   * commit may have come after the consumer fetched this partition's position (a zombie past its
+   * session). Its batches wait meanwhile.
    */
-  private fence(
-    key: string,
-    partition: TopicPartition,
-    txn: PartitionTransaction,
-    { first = false, before = Promise.resolve() }: { first?: boolean; before?: Promise<void> },
-  ): void {
-    const fenced = before
-      .then(() => this.restartProducer(txn, `${partition.topic}[${partition.partition}]`, first))
-      .then(async (ok) => {
-        if (!ok) return;
+  private readOwnerOffset(unit: Unit, key: string, partition: TopicPartition): void {
+    const read = (unit.busy ?? Promise.resolve())
+      .then(async () => {
+        if (this.stopped || this.routes.get(key) !== unit) return;
         const committed = await this.committedOffset(partition).catch(() => -1);
         if (committed >= 0) this.minimums.set(key, committed);
-        this.txns.set(key, { partition, txn });
       })
-      .finally(() => this.connecting.delete(key));
-    this.connecting.set(key, fenced);
+      .finally(() => {
+        if (this.opening.get(key) === read) this.opening.delete(key);
+      });
+    this.opening.set(key, read);
+  }
+
+  /** Marks a unit busy (its batches wait) until `work` is done. */
+  private occupy(unit: Unit, work: Promise<unknown>): Promise<void> {
+    const done: Promise<void> = work
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          this.options.logger.error(`exactly-once: ${this.where(unit)}: ${(error as Error).message}`);
+        },
+      )
+      .finally(() => {
+        if (unit.busy === done) unit.busy = undefined;
+      });
+    unit.busy = done;
+    return done;
   }
 
   /**
    * The assignment is about to be revoked (onRevoking; buffered events were dropped): commits what
-   * is processed. A partition whose events do not finish within the bound is aborted instead: the
-   * next owner processes them again. Later sends of this generation's events are dropped.
+   * is processed. A unit whose events do not finish within the bound is aborted instead: the next
+   * owner processes them again. Later sends of this generation's events are dropped.
    */
   async revoking(generation: number): Promise<void> {
     await this.commit({ abortUnfinished: true });
@@ -293,8 +330,10 @@ export class ExactlyOnce implements MessageSender {
     const pending = new Map(this.committed);
     while (pending.size > 0 && performance.now() - started < this.options.finalDrainTimeoutMs) {
       // Partitions given up meanwhile are no longer this worker's to wait for.
-      for (const key of pending.keys()) if (!this.txns.has(key)) pending.delete(key);
-      const topics = new Set([...pending.keys()].map((key) => this.txns.get(key)!.partition.topic));
+      for (const key of pending.keys()) if (!this.routes.has(key)) pending.delete(key);
+      const topics = new Set(
+        [...pending.keys()].map((key) => this.routes.get(key)!.partitions.get(key)!.topic),
+      );
       for (const topic of topics) {
         for (const { partition, offset } of await this.options.committedOffsets(topic).catch(() => [])) {
           const key = tpKey(topic, partition);
@@ -317,7 +356,7 @@ export class ExactlyOnce implements MessageSender {
     return offsets.find((o) => o.partition === partition)?.offset ?? -1;
   }
 
-  /** Commits every partition's transaction (one cycle at a time). */
+  /** Commits every unit's transaction (one cycle at a time). */
   commit(options: CycleOptions = {}): Promise<void> {
     if (this.cycle) {
       if (!options.abortUnfinished) {
@@ -338,9 +377,10 @@ export class ExactlyOnce implements MessageSender {
     await this.commit({ abortUnfinished: true });
     await this.untilOffsetsVisible();
     this.stopped = true;
-    const entries = [...this.txns.values()];
-    this.txns.clear();
-    await Promise.all(entries.map(({ txn }) => this.discard(txn, 'the worker stopped')));
+    const units = [...this.units.values()];
+    this.units.clear();
+    this.routes.clear();
+    await Promise.all(units.map(({ txn }) => this.discard(txn, 'the worker stopped')));
   }
 
   private async runCycles(options: CycleOptions): Promise<void> {
@@ -349,121 +389,118 @@ export class ExactlyOnce implements MessageSender {
       this.schedule.reset();
       const started = performance.now();
       const results = await Promise.all(
-        [...this.txns.entries()].map(([key, entry]) => this.commitPartition(key, entry, options)),
+        [...this.units.values()].map((unit) => this.commitUnit(unit, options)),
       );
-      const offsets = results.filter((offset): offset is CommitOffset => offset !== undefined);
+      const offsets = results.flat();
       if (offsets.length > 0) this.options.onCommitted?.(offsets, performance.now() - started);
     } while (this.again);
   }
 
-  private async commitPartition(
-    key: string,
-    { partition, txn }: { partition: TopicPartition; txn: PartitionTransaction },
-    options: CycleOptions,
-  ): Promise<CommitOffset | undefined> {
+  private async commitUnit(unit: Unit, options: CycleOptions): Promise<CommitOffset[]> {
     let resolve!: () => void;
     const promise = new Promise<void>((r) => {
       resolve = r;
     });
-    this.barriers.set(key, { promise, resolve });
+    const barrier = { promise, resolve };
+    unit.barrier = barrier;
     const generation = this.generation;
     try {
-      const tracker = this.options.trackers().tracker(partition.topic, partition.partition);
+      const partitions = [...unit.partitions.entries()];
+      const trackers = this.options.trackers();
+      const outstanding = () =>
+        partitions.some(([, tp]) => trackers.tracker(tp.topic, tp.partition).outstanding() > 0);
       const started = performance.now();
       const bound = options.abortUnfinished ? this.options.finalDrainTimeoutMs : this.options.drainTimeoutMs;
-      while (tracker.outstanding() > 0 && performance.now() - started < bound) {
-        await sleep(DRAIN_POLL_MS);
+      while (outstanding() && performance.now() - started < bound) await sleep(DRAIN_POLL_MS);
+      if (generation !== this.generation || unit.busy) return [];
+      if (outstanding()) {
+        if (options.abortUnfinished) await this.discard(unit.txn, 'its events did not finish in time', false);
+        else this.options.logger.debug(`exactly-once: ${this.where(unit)} still processing; commit deferred`);
+        return [];
       }
-      if (generation !== this.generation) return undefined;
-      if (tracker.outstanding() > 0) {
-        if (options.abortUnfinished) await this.discard(txn, 'its events did not finish in time', false);
-        else
-          this.options.logger.debug(
-            `exactly-once: ${partition.topic}[${partition.partition}] still processing; commit deferred`,
-          );
-        return undefined;
+      const offsets: CommitOffset[] = [];
+      for (const [key, tp] of partitions) {
+        const offset = trackers.tracker(tp.topic, tp.partition).committableOffset();
+        if (offset >= 0 && offset > (this.committed.get(key) ?? -1)) offsets.push({ ...tp, offset });
       }
-      const offset = tracker.committableOffset();
-      const moved = offset >= 0 && offset > (this.committed.get(key) ?? -1);
-      if (!moved && txn.pendingSends === 0) return undefined;
-      const commitOffset = moved ? { ...partition, offset } : undefined;
+      // One transaction per worker is fenced only by the offsets it sends: sends without them wait
+      // for the next commit (their events' offsets come with it) or are aborted at the close.
+      if (offsets.length === 0 && (unit.txn.pendingSends === 0 || this.options.layout.kind === 'worker'))
+        return [];
       try {
-        await txn.commit(this.options.groupId, commitOffset);
+        await unit.txn.commit(this.options.groupId, offsets);
       } catch (error) {
-        if (commitOffset) this.options.onCommitError?.([commitOffset], error);
-        await this.abortAndRewind(key, partition, txn, `its commit failed: ${(error as Error).message}`);
-        return undefined;
+        if (offsets.length > 0) this.options.onCommitError?.(offsets, error);
+        await this.occupy(unit, this.abortAndRewind(unit, `its commit failed: ${(error as Error).message}`));
+        return [];
       }
-      if (!commitOffset) return undefined;
-      this.committed.set(key, offset);
-      this.options.trackers().markCommitted([commitOffset]);
-      return commitOffset;
+      for (const offset of offsets) this.committed.set(tpKey(offset.topic, offset.partition), offset.offset);
+      if (offsets.length > 0) this.options.trackers().markCommitted(offsets);
+      return offsets;
     } finally {
-      this.barriers.delete(key);
+      if (unit.barrier === barrier) unit.barrier = undefined;
       resolve();
     }
   }
 
   /**
-   * A commit failed: abort, fence the failed producer with a new one, and process the partition
-   * again from its last committed offset (the events after it were processed into the aborted
-   * transaction; their batches still held are dropped, see admit()).
+   * A commit failed: abort, fence the failed producer with a new one, and process the unit's
+   * partitions again from their last committed offsets (the events after them were processed
+   * into the aborted transaction; their batches still held are dropped, see admit()).
    */
-  private async abortAndRewind(
-    key: string,
-    partition: TopicPartition,
-    txn: PartitionTransaction,
-    reason: string,
-  ): Promise<void> {
-    const { logger } = this.options;
-    const where = `${partition.topic}[${partition.partition}]`;
-    const lastDelivered = this.options
-      .trackers()
-      .tracker(partition.topic, partition.partition)
-      .lastDeliveredOffset();
-    logger.warn(
-      `exactly-once: ${where}: ${reason}; aborting its transaction and processing again from the committed offset`,
+  private async abortAndRewind(unit: Unit, reason: string): Promise<void> {
+    const trackers = this.options.trackers();
+    const partitions = [...unit.partitions.entries()].map(([key, tp]) => ({
+      key,
+      tp,
+      lastDelivered: trackers.tracker(tp.topic, tp.partition).lastDeliveredOffset(),
+    }));
+    this.options.logger.warn(
+      `exactly-once: ${this.where(unit)}: ${reason}; aborting its transaction and processing again from the committed offset`,
     );
-    await this.discard(txn, reason, false);
-    if (!(await this.restartProducer(txn, where))) return;
-    // A producer that fenced ours may have committed further than we did.
-    const groupCommitted = await this.committedOffset(partition).catch(() => -1);
-    const from = Math.max(groupCommitted, this.committed.get(key) ?? this.startOffsets.get(key) ?? -1);
-    if (from < 0) return;
-    this.options.restartTracking(partition);
-    this.startOffsets.delete(key);
-    if (from <= lastDelivered) this.rewinds.set(key, lastDelivered);
-    else {
-      this.minimums.set(key, from);
-      this.skipping.add(key);
+    await this.discard(unit.txn, reason, false);
+    if (!(await this.restartProducer(unit))) return;
+    for (const { key, tp, lastDelivered } of partitions) {
+      if (this.routes.get(key) !== unit) continue;
+      // A producer that fenced ours may have committed further than we did.
+      const groupCommitted = await this.committedOffset(tp).catch(() => -1);
+      const from = Math.max(groupCommitted, this.committed.get(key) ?? this.startOffsets.get(key) ?? -1);
+      if (from < 0) continue;
+      this.options.restartTracking(tp);
+      this.startOffsets.delete(key);
+      if (from <= lastDelivered) this.rewinds.set(key, lastDelivered);
+      else {
+        this.minimums.set(key, from);
+        this.skipping.add(key);
+      }
+      this.options.seek(tp, from);
     }
-    this.options.seek(partition, from);
   }
 
   /**
-   * Connects a new partition's producer (`first`) or replaces a failed one, retrying with backoff
-   * (at most a second apart) for as long as the worker runs: the broker may be away, and the
-   * partition's batches stay held meanwhile, as the consumer rides out the outage too (a partition
-   * held for consumerStallTimeout shows as stalled in /health/ready). False once the worker stops.
+   * Connects a new unit's producer (`first`) or replaces a failed one, retrying with backoff (at
+   * most a second apart) for as long as the worker runs: the broker may be away, and the unit's
+   * batches stay held meanwhile, as the consumer rides out the outage too (a partition held for
+   * consumerStallTimeout shows as stalled in /health/ready). False once the worker stops.
    */
-  private async restartProducer(txn: PartitionTransaction, where: string, first = false): Promise<boolean> {
+  private async restartProducer(unit: Unit, first = false): Promise<boolean> {
     const started = performance.now();
     for (let attempt = 0; !this.stopped; attempt++) {
       try {
-        if (first && attempt === 0) await txn.connect();
-        else await txn.replaceProducer(this.options.createProducer(txn.transactionalId));
+        if (first && attempt === 0) await unit.txn.connect();
+        else await unit.txn.replaceProducer(this.options.createProducer(unit.id));
         if (attempt > 0) {
           const seconds = Math.round((performance.now() - started) / 1000);
           this.options.logger.info(
-            `exactly-once: the producer of ${where} is connected again after ${seconds} s`,
+            `exactly-once: the producer of ${this.where(unit)} is connected again after ${seconds} s`,
           );
         }
         return true;
       } catch (error) {
         if (attempt % 20 === 0) {
           this.options.logger.warn(
-            `exactly-once: the producer of ${where} cannot connect (${(error as Error).message}); ` +
-              'its partition waits and the producer is retried',
+            `exactly-once: the producer of ${this.where(unit)} cannot connect (${(error as Error).message}); ` +
+              'its partitions wait and the producer is retried',
           );
         }
         await sleep(Math.min(1_000, 100 * 2 ** attempt));
@@ -472,8 +509,16 @@ export class ExactlyOnce implements MessageSender {
     return false;
   }
 
+  /** A unit for log lines: its partition, or its transactional id and partition count. */
+  private where(unit: Unit): string {
+    const partitions = [...unit.partitions.values()];
+    if (this.options.layout.kind === 'partition' && partitions.length === 1)
+      return `${partitions[0]!.topic}[${partitions[0]!.partition}]`;
+    return `transaction ${unit.id} (${partitions.length} partitions)`;
+  }
+
   /** Aborts a transaction (its sends' receipts reject); optionally closes its producer. */
-  private async discard(txn: PartitionTransaction, reason: string, close = true): Promise<void> {
+  private async discard(txn: BufferedTransaction, reason: string, close = true): Promise<void> {
     try {
       const discarded = await txn.abort(reason, undefined, () => this.options.beforeAbortSettles());
       if (discarded > 0)
@@ -487,8 +532,4 @@ export class ExactlyOnce implements MessageSender {
     }
     if (close) await txn.close().catch(() => {});
   }
-}
-
-export function transactionalId(groupId: string, { topic, partition }: TopicPartition): string {
-  return `${groupId}-${topic}-${partition}`;
 }

@@ -27,12 +27,13 @@ function intoTransaction(producer: TransactionalProducer): TransportProducer {
 }
 
 /**
- * The open transaction of one input partition: what its events send (outputs, changelog records,
- * dead letters) is batched as usual and goes into the transaction; each send's receipt settles
- * when the transaction does: with the record's metadata at commit, with a TransactionAbortedError
- * at abort. A failed send marks the transaction so that it can only be aborted.
+ * An open transaction of input partitions (one, or all of a worker's): what their events send
+ * (outputs, changelog records, dead letters) is batched as usual and goes into the transaction;
+ * each send's receipt settles when the transaction does: with the record's metadata at commit,
+ * with a TransactionAbortedError at abort. A failed send marks the transaction so that it can
+ * only be aborted.
  */
-export class PartitionTransaction {
+export class BufferedTransaction {
   private buffer: ProducerBuffer;
   private receipts: Receipt[] = [];
   private failure: Error | undefined;
@@ -66,13 +67,13 @@ export class PartitionTransaction {
   }
 
   /**
-   * Commits the transaction with the partition's consumed offset (when it moved). Throws, leaving
-   * the transaction to abort(), when a send failed or the broker refused (e.g. fenced).
+   * Commits the transaction with its partitions' consumed offsets (those that moved). Throws,
+   * leaving the transaction to abort(), when a send failed or the broker refused (e.g. fenced).
    */
-  async commit(groupId: string, offset: CommitOffset | undefined): Promise<void> {
+  async commit(groupId: string, offsets: CommitOffset[]): Promise<void> {
     await this.flush();
     if (this.failure) throw this.failure;
-    if (offset) await this.producer.sendOffsets(groupId, [offset]);
+    if (offsets.length > 0) await this.producer.sendOffsets(groupId, offsets);
     const metadata = await this.producer.commit();
     const receipts = this.receipts;
     this.receipts = [];
