@@ -38,12 +38,16 @@ export interface ProducerBufferOptions {
    * idempotent producer keeps order with several), else 1 (see the module comment).
    */
   maxInFlight?: number;
-  /** Requests in flight at once in all (default: the larger of maxInFlight and 5). */
+  /**
+   * Requests in flight at once in all (default: maxInFlight). More than one suits only a caller
+   * that takes each message's metadata from its own request: a transactional producer answers
+   * every record at commit in the order its requests reached it, so its requests go one by one.
+   */
   maxRequestsInFlight?: number;
 }
 
-/** Requests in flight at once in all by default, as the Java client's per connection. */
-const DEFAULT_REQUESTS_IN_FLIGHT = 5;
+/** Requests in flight at once in all for the app's producer, as the Java client's per connection. */
+export const SIDE_BY_SIDE_REQUESTS = 5;
 
 /** Record-batch header (61 bytes) plus the partition's fields in a produce request. */
 const PARTITION_OVERHEAD = 61 + 8;
@@ -141,8 +145,7 @@ export class ProducerBuffer {
     private readonly options: ProducerBufferOptions,
   ) {
     this.maxInFlight = options.maxInFlight ?? producer.orderedInFlight ?? 1;
-    this.maxRequestsInFlight =
-      options.maxRequestsInFlight ?? Math.max(this.maxInFlight, DEFAULT_REQUESTS_IN_FLIGHT);
+    this.maxRequestsInFlight = options.maxRequestsInFlight ?? this.maxInFlight;
     const check = (name: string, value: number, min: number) => {
       if (!Number.isFinite(value) || value < min) {
         throw new Error(`ProducerBuffer: ${name} must be a number >= ${min}, not ${value}`);
