@@ -11,12 +11,15 @@
  * larger than that is rejected at once. Sizes are Kafka record v2 sizes with worst-case varints,
  * before compression, as the Java client counts them.
  *
- * In flight: at most `maxInFlight` requests (default 1). kafkajs keeps the order of messages within
- * one partition inside one request, and retries a failed request on its own (not idempotent). With
- * two requests in flight, the first can fail and be retried after the second was written, so a
- * partition's messages would land out of order; with one, a request starts only after the previous
- * one settled, retries included. Throughput does not suffer much: while a request is in flight the
- * queue keeps filling, and the next request takes everything queued, up to maxRequestSize.
+ * In flight: at most `maxInFlight` requests per topic partition (default 1), and at most
+ * `maxRequestsInFlight` requests in all. kafkajs keeps the order of messages within one partition
+ * inside one request, and retries a failed request on its own (not idempotent). With two requests
+ * of one partition in flight, the first can fail and be retried after the second was written, so
+ * the partition's messages would land out of order; with one, a partition's next request starts
+ * only after the previous one settled, retries included. Requests over distinct partitions do not
+ * race that way, so they go out side by side: a request takes the due messages of partitions with
+ * room in flight, in queue order, and leaves the others queued for a later one. While requests are
+ * in flight the queue keeps filling, and the next request takes what is queued, up to maxRequestSize.
  *
  * Errors reject the send() promises of the messages in the failed request; the buffer goes on with
  * the next ones. A rejected send() promise nobody handles is an unhandled rejection, as always.
@@ -31,11 +34,20 @@ export interface ProducerBufferOptions {
   /** Upper bound on the bytes of one request (producer_max_request_size). */
   maxRequestSize: number;
   /**
-   * Requests in flight at once; default: the producer's orderedInFlight (an idempotent producer
-   * keeps order with several), else 1 (see the module comment).
+   * Requests in flight at once per topic partition; default: the producer's orderedInFlight (an
+   * idempotent producer keeps order with several), else 1 (see the module comment).
    */
   maxInFlight?: number;
+  /**
+   * Requests in flight at once in all (default: maxInFlight). More than one suits only a caller
+   * that takes each message's metadata from its own request: a transactional producer answers
+   * every record at commit in the order its requests reached it, so its requests go one by one.
+   */
+  maxRequestsInFlight?: number;
 }
+
+/** Requests in flight at once in all for the app's producer, as the Java client's per connection. */
+export const SIDE_BY_SIDE_REQUESTS = 5;
 
 /** Record-batch header (61 bytes) plus the partition's fields in a produce request. */
 const PARTITION_OVERHEAD = 61 + 8;
@@ -115,16 +127,25 @@ export class ProducerBuffer {
   /** The first `due` entries of the queue may go now (their linger ran out, or size or flush said so). */
   private due = 0;
   private readonly inFlight = new Set<Pending[]>();
+  /** Requests in flight per topic, per partition. */
+  private readonly busy = new Map<string, Map<number, number>>();
+  /**
+   * The last look found every due message waiting for its partition: no look again (a scan of the
+   * whole queue) until a request settles, more messages become due, or one of a free partition comes.
+   */
+  private stalled = false;
   private timer: Timer | undefined;
   private accepted = 0;
   private flushWaiters: FlushWaiter[] = [];
   private readonly maxInFlight: number;
+  private readonly maxRequestsInFlight: number;
 
   constructor(
     private readonly producer: TransportProducer,
     private readonly options: ProducerBufferOptions,
   ) {
     this.maxInFlight = options.maxInFlight ?? producer.orderedInFlight ?? 1;
+    this.maxRequestsInFlight = options.maxRequestsInFlight ?? this.maxInFlight;
     const check = (name: string, value: number, min: number) => {
       if (!Number.isFinite(value) || value < min) {
         throw new Error(`ProducerBuffer: ${name} must be a number >= ${min}, not ${value}`);
@@ -134,8 +155,13 @@ export class ProducerBuffer {
     check('lingerSeconds', options.lingerSeconds, 0);
     check('maxRequestSize', options.maxRequestSize, 1);
     check('maxInFlight', this.maxInFlight, 1);
-    if (!Number.isInteger(this.maxInFlight)) {
-      throw new Error(`ProducerBuffer: maxInFlight must be an integer, not ${this.maxInFlight}`);
+    check('maxRequestsInFlight', this.maxRequestsInFlight, 1);
+    for (const [name, value] of [
+      ['maxInFlight', this.maxInFlight],
+      ['maxRequestsInFlight', this.maxRequestsInFlight],
+    ] as const) {
+      if (!Number.isInteger(value))
+        throw new Error(`ProducerBuffer: ${name} must be an integer, not ${value}`);
     }
   }
 
@@ -170,6 +196,9 @@ export class ProducerBuffer {
     }
     this.queue.push({ message, bytes, listener, seq: this.accepted++ });
     this.queuedBytes += bytes;
+    if (this.stalled && (this.busy.get(message.topic)?.get(message.partition) ?? 0) < this.maxInFlight) {
+      this.stalled = false;
+    }
     if (this.queuedBytes >= this.options.maxBatchBytes) this.due = this.queue.length;
     this.pump();
   }
@@ -183,6 +212,7 @@ export class ProducerBuffer {
     for (const batch of this.inFlight) unsettled += batch.length;
     if (unsettled === 0) return Promise.resolve();
     this.due = this.queue.length;
+    this.stalled = false;
     const flushed = new Promise<void>((resolve, reject) => {
       this.flushWaiters.push({ lastSeq: this.accepted - 1, unsettled, failure: undefined, resolve, reject });
     });
@@ -192,15 +222,20 @@ export class ProducerBuffer {
 
   /** Starts requests while there is room in flight and due messages; arms the linger timer. */
   private pump(): void {
-    while (this.inFlight.size < this.maxInFlight && this.due > 0) {
-      const batch = this.takeRequest();
-      this.due = Math.max(0, this.due - batch.length);
-      void this.sendRequest(batch);
+    while (!this.stalled && this.inFlight.size < this.maxRequestsInFlight && this.due > 0) {
+      const request = this.takeRequest();
+      if (!request) {
+        this.stalled = true; // every due message waits for its partition's request in flight
+        break;
+      }
+      this.due = Math.max(0, this.due - request.batch.length);
+      void this.sendRequest(request.batch, request.partitions);
     }
     if (this.queue.length > this.due && !this.timer) {
       this.timer = this.startLinger(() => {
         this.timer = undefined;
         this.due = this.queue.length;
+        this.stalled = false;
         this.pump();
       });
     } else if (this.queue.length === 0 && this.timer) {
@@ -209,22 +244,32 @@ export class ProducerBuffer {
     }
   }
 
-  /** Takes messages from the head of the queue, at least one, up to maxRequestSize bytes. */
-  private takeRequest(): Pending[] {
+  /**
+   * Takes due messages in queue order, at least one, up to maxRequestSize bytes, skipping those of
+   * partitions that have no room in flight (they keep their place and order in the queue).
+   */
+  private takeRequest(): { batch: Pending[]; partitions: Map<string, Set<number>> } | undefined {
     const partitionsByTopic = new Map<string, Set<number>>();
+    const skipped: Pending[] = [];
+    const batch: Pending[] = [];
     // Consecutive messages mostly share a topic: skip the map lookup then.
     let lastTopic: string | undefined;
     let lastPartitions: Set<number> | undefined;
     let bytes = REQUEST_OVERHEAD;
-    let count = 0;
-    for (const entry of this.queue) {
+    let scanned = 0;
+    for (; scanned < this.due && scanned < this.queue.length; scanned++) {
+      const entry = this.queue[scanned]!;
       const { topic, partition } = entry.message;
       let partitions = topic === lastTopic ? lastPartitions : partitionsByTopic.get(topic);
+      const newPartition = !partitions?.has(partition);
+      if (newPartition && (this.busy.get(topic)?.get(partition) ?? 0) >= this.maxInFlight) {
+        skipped.push(entry);
+        continue;
+      }
       let cost = entry.bytes;
       if (!partitions) cost += 6 + Buffer.byteLength(topic);
-      const newPartition = !partitions?.has(partition);
       if (newPartition) cost += PARTITION_OVERHEAD;
-      if (count > 0 && bytes + cost > this.options.maxRequestSize) break;
+      if (batch.length > 0 && bytes + cost > this.options.maxRequestSize) break;
       if (!partitions) {
         partitions = new Set();
         partitionsByTopic.set(topic, partitions);
@@ -233,15 +278,20 @@ export class ProducerBuffer {
       lastTopic = topic;
       lastPartitions = partitions;
       bytes += cost;
-      count += 1;
+      batch.push(entry);
     }
-    const batch = this.queue.splice(0, count);
+    if (batch.length === 0) return undefined;
+    // The skipped entries move up, in order, to just before the first entry not looked at.
+    const start = scanned - skipped.length;
+    for (let i = 0; i < skipped.length; i++) this.queue[start + i] = skipped[i]!;
+    this.queue.splice(0, start);
     for (const entry of batch) this.queuedBytes -= entry.bytes;
-    return batch;
+    return { batch, partitions: partitionsByTopic };
   }
 
-  private async sendRequest(batch: Pending[]): Promise<void> {
+  private async sendRequest(batch: Pending[], partitions: Map<string, Set<number>>): Promise<void> {
     this.inFlight.add(batch);
+    this.countBusy(partitions, 1);
     let failure: Error | undefined;
     try {
       const metadata = await this.producer.sendBatch(batch.map((entry) => entry.message));
@@ -257,6 +307,8 @@ export class ProducerBuffer {
       for (const entry of batch) entry.listener.failed(failure);
     } finally {
       this.inFlight.delete(batch);
+      this.countBusy(partitions, -1);
+      this.stalled = false;
       this.settleFlushes(batch, failure);
       this.pump();
     }
@@ -265,11 +317,10 @@ export class ProducerBuffer {
   /** Counts a settled request against the flushes waiting for (part of) it. */
   private settleFlushes(batch: Pending[], failure: Error | undefined): void {
     if (this.flushWaiters.length === 0 || batch.length === 0) return;
-    const firstSeq = batch[0]!.seq;
     this.flushWaiters = this.flushWaiters.filter((waiter) => {
-      // A request is a contiguous run of seqs: this many of its messages were accepted before the flush.
-      const covered = Math.min(batch.length, waiter.lastSeq - firstSeq + 1);
-      if (covered <= 0) return true;
+      let covered = 0;
+      for (const entry of batch) if (entry.seq <= waiter.lastSeq) covered++;
+      if (covered === 0) return true;
       waiter.unsettled -= covered;
       waiter.failure ??= failure;
       if (waiter.unsettled > 0) return true;
@@ -277,6 +328,22 @@ export class ProducerBuffer {
       else waiter.resolve();
       return false;
     });
+  }
+
+  private countBusy(partitions: Map<string, Set<number>>, delta: 1 | -1): void {
+    for (const [topic, set] of partitions) {
+      let counts = this.busy.get(topic);
+      if (!counts) {
+        counts = new Map();
+        this.busy.set(topic, counts);
+      }
+      for (const partition of set) {
+        const count = (counts.get(partition) ?? 0) + delta;
+        if (count > 0) counts.set(partition, count);
+        else counts.delete(partition);
+      }
+      if (counts.size === 0) this.busy.delete(topic);
+    }
   }
 
   private startLinger(fire: () => void): Timer {

@@ -7,7 +7,7 @@ import type { Logger } from '../core/logging/index.js';
 import type { Sensors } from '../core/sensor.js';
 import type { StreamBuffer } from '../streams/buffer.js';
 import { Conductor } from '../streams/conductor.js';
-import { ProducerBuffer } from '../transport/producer-buffer.js';
+import { ProducerBuffer, SIDE_BY_SIDE_REQUESTS } from '../transport/producer-buffer.js';
 import type {
   ConsumerPurpose,
   MessageBatch,
@@ -229,6 +229,7 @@ export class Engine {
         lingerSeconds: conf.producerLinger,
         maxBatchBytes: conf.producerMaxBatchSize,
         maxRequestSize: conf.producerMaxRequestSize,
+        maxRequestsInFlight: SIDE_BY_SIDE_REQUESTS,
       });
       sender = this.sender;
       if (mode === 'worker' && conf.processingGuarantee === 'exactly_once')

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it, mock } from 'node:test';
-import { estimateRecordBytes, ProducerBuffer } from '../../../../runtime/transport/producer-buffer.js';
+import {
+  estimateRecordBytes,
+  ProducerBuffer,
+  SIDE_BY_SIDE_REQUESTS,
+} from '../../../../runtime/transport/producer-buffer.js';
 import type {
   OutgoingMessage,
   RecordMetadata,
@@ -159,6 +163,62 @@ describe('ProducerBuffer', () => {
     assert.deepEqual(
       (await Promise.all(later)).map((m) => m.offset),
       [1, 2, 3],
+    );
+  });
+
+  it("sends requests over other partitions beside one in flight, and a partition's next request only after its last", async () => {
+    const producer = new FakeProducer();
+    const buffer = new ProducerBuffer(producer, { ...DEFAULTS, maxRequestsInFlight: SIDE_BY_SIDE_REQUESTS });
+    const a = buffer.send(message('a', 0));
+    await nextTurn();
+    const later = [
+      buffer.send(message('b', 0)),
+      buffer.send(message('c', 1)),
+      buffer.send(message('d', 0)),
+      buffer.send(message('e', 2)),
+    ];
+    await nextTurn();
+    assert.equal(producer.requests.length, 2);
+    assert.deepEqual(values(producer.request(1).messages), ['c', 'e'], 'partition 0 waits for a');
+    assert.equal(buffer.queuedMessages, 2);
+    producer.request(1).answer();
+    await settle();
+    assert.equal(producer.requests.length, 2, 'b and d still wait for a');
+    producer.request(0).answer();
+    await a;
+    await settle();
+    assert.deepEqual(values(producer.request(2).messages), ['b', 'd']);
+    producer.request(2).answer();
+    assert.deepEqual(
+      (await Promise.all(later)).map((m) => `${m.partition}@${m.offset}`),
+      ['0@1', '1@0', '0@2', '2@0'],
+    );
+  });
+
+  it('keeps one request in flight in all by default, whatever its partitions', async () => {
+    const producer = new FakeProducer();
+    const buffer = new ProducerBuffer(producer, DEFAULTS);
+    const a = buffer.send(message('a', 0));
+    await nextTurn();
+    const b = buffer.send(message('b', 1));
+    await nextTurn();
+    assert.equal(producer.requests.length, 1, 'b waits although its partition is free');
+    producer.request(0).answer();
+    await a;
+    await settle();
+    assert.deepEqual(values(producer.request(1).messages), ['b']);
+    producer.request(1).answer();
+    await b;
+  });
+
+  it('keeps at most maxRequestsInFlight requests in flight over distinct partitions', () => {
+    const producer = new FakeProducer();
+    const buffer = new ProducerBuffer(producer, { ...DEFAULTS, maxBatchBytes: 1, maxRequestsInFlight: 2 });
+    for (const partition of [0, 1, 2]) void buffer.send(message(`p${partition}`, partition));
+    assert.equal(buffer.inFlightRequests, 2);
+    assert.deepEqual(
+      producer.requests.map((r) => values(r.messages)),
+      [['p0'], ['p1']],
     );
   });
 
