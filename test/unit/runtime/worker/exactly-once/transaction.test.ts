@@ -1,5 +1,5 @@
 /**
- * PartitionTransaction hands each send's receipt the metadata of its own record at commit: the
+ * BufferedTransaction hands each send's receipt the metadata of its own record at commit: the
  * transactional producer answers the records in the order its requests reached it, so the
  * transaction's requests must reach it in the order of the sends.
  */
@@ -11,7 +11,7 @@ import type {
   RecordMetadata,
   TransactionalProducer,
 } from '../../../../../runtime/transport/types.js';
-import { PartitionTransaction } from '../../../../../runtime/worker/exactly-once/partition-transaction.js';
+import { BufferedTransaction } from '../../../../../runtime/worker/exactly-once/transaction.js';
 
 /** A transactional producer whose requests the test answers by hand, metadata in arrival order. */
 class HeldProducer implements TransactionalProducer {
@@ -53,10 +53,10 @@ const out = (n: number, partition: number): OutgoingMessage => ({
 });
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-describe('PartitionTransaction', () => {
+describe('BufferedTransaction', () => {
   it('settles each receipt with its own record’s metadata when sends go to several partitions', async () => {
     const producer = new HeldProducer();
-    const txn = new PartitionTransaction('app-0', producer, {
+    const txn = new BufferedTransaction('app-0', producer, {
       maxBatchBytes: 1 << 20,
       lingerSeconds: 0,
       maxRequestSize: 1 << 20,
@@ -70,7 +70,7 @@ describe('PartitionTransaction', () => {
       producer.requests.pop()!.answer();
       await nextTurn();
     }
-    await txn.commit('app', undefined);
+    await txn.commit('app', []);
     const metadata = await Promise.all(receipts);
     assert.deepEqual(
       metadata.map(({ partition, offset }) => `${partition}:${offset}`),
