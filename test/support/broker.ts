@@ -105,7 +105,7 @@ export async function connectAdmin(url: string = brokerUrl(), options: ConnectOp
       })(),
       deadline,
     ]);
-    return admin;
+    return withTopicsReady(admin);
   } catch (error) {
     await admin.disconnect().catch(() => {});
     const reason = error instanceof Error ? error.message : String(error);
@@ -113,6 +113,34 @@ export async function connectAdmin(url: string = brokerUrl(), options: ConnectOp
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * kafkajs's createTopics({waitForLeaders}) asks the controller for the new topics' metadata at
+ * once and gives up on UNKNOWN_TOPIC_OR_PARTITION, which a loaded broker answers until its
+ * metadata caught up with the creation (a setup race seen in CI). This admin's createTopics
+ * creates without that wait, then polls the metadata until every partition has a leader.
+ */
+function withTopicsReady(admin: Admin): Admin {
+  const create = admin.createTopics.bind(admin);
+  admin.createTopics = async (options) => {
+    const created = await create({ ...options, waitForLeaders: false });
+    if (options.waitForLeaders === false || options.validateOnly) return created;
+    const topics = options.topics.map(({ topic }) => topic);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const ready = await admin.fetchTopicMetadata({ topics }).then(
+        (metadata) =>
+          metadata.topics.length === topics.length &&
+          metadata.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)),
+        () => false,
+      );
+      if (ready) return created;
+      if (Date.now() > deadline) throw new Error(`no leaders for ${topics.join(', ')} within 30 s`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  return admin;
 }
 
 let reachability: Promise<void> | undefined;
